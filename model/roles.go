@@ -53,11 +53,7 @@ var permissionRole = map[Permission]Role{
 
 // Permissions lists every permission.
 func Permissions() []Permission {
-	out := make([]Permission, 0, len(permissionRole))
-	for _, p := range []Permission{PermLog, PermVerify, PermPause, PermNote, PermAttach, PermWithdraw, PermExportAck, PermExtend, PermRefuse, PermComplete, PermReopen, PermCompetence, PermExportResponse, PermImport, PermReport, PermManageStaff, PermSettings, PermPurge, PermBackup, PermAudit} {
-		out = append(out, p)
-	}
-	return out
+	return []Permission{PermLog, PermVerify, PermPause, PermNote, PermAttach, PermWithdraw, PermExportAck, PermExtend, PermRefuse, PermComplete, PermReopen, PermCompetence, PermExportResponse, PermImport, PermReport, PermManageStaff, PermSettings, PermPurge, PermBackup, PermAudit}
 }
 
 // Label is the permission in plain words ("may not <label>").
