@@ -2,25 +2,45 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"rightsdesk/tui"
 )
 
-// runTUI opens the desk. Until the desk screens land it opens the
-// database, reports its state and exits cleanly.
+// runTUI opens the desk on the database. A new database starts on the
+// first-run screen that sets up the clinic.
 func (a *app) runTUI(ctx context.Context) error {
 	st, err := a.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ok, err := st.IsSetUp(ctx)
-	if err != nil {
-		return err
+	in, ok := a.stdin.(*os.File)
+	if !ok || !a.isTerminal() {
+		return usage("the desk needs a terminal; for scripts use the subcommands (see rightsdesk --help)")
 	}
-	if !ok {
-		fmt.Fprintf(a.stdout, "%s is new: set it up with rightsdesk init --help\n", st.Path())
-		return nil
+	out, _ := a.stdout.(*os.File)
+	if out == nil {
+		out = os.Stdout
 	}
-	fmt.Fprintf(a.stdout, "%s is ready.\n", st.Path())
+	home, _ := os.UserHomeDir()
+	m := tui.New(tui.Deps{
+		Store:          st,
+		Now:            a.clock,
+		Profile:        colorprofile.Detect(out, os.Environ()),
+		DarkBackground: true,
+		ExportDir:      filepath.Join(filepath.Dir(st.Path()), "exports"),
+		StartDir:       home,
+	})
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("run the desk: %w", err)
+	}
 	return nil
 }
