@@ -46,7 +46,7 @@ func (v *pinScreen) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return v, nil
 		}
 		v.s.user.HasPIN = true
-		return v, tea.Batch(reset(newBoard(v.s)), flash("PIN set: use it to unlock the desk after an idle lock"))
+		return v, reset(newBoard(v.s), "PIN set: use it to unlock the desk after an idle lock")
 	}
 	if v.busy {
 		return v, nil

@@ -298,8 +298,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case resetMsg:
-		m.status = ""
+		m.status, m.statusErr = msg.note, false
 		return m, m.setStack(msg.s)
+	case replaceMsg:
+		if len(m.stack) == 0 {
+			return m, m.setStack(msg.s)
+		}
+		m.stack[len(m.stack)-1] = msg.s
+		m.sizeScreen(msg.s)
+		return m, msg.s.Init()
 	case flashMsg:
 		m.status, m.statusErr = msg.text, msg.isErr
 		return m, nil

@@ -38,7 +38,11 @@ func dirty(s screen) bool {
 type (
 	pushMsg  struct{ s screen }
 	popMsg   struct{}
-	resetMsg struct{ s screen } // replace the whole stack
+	resetMsg struct {
+		s    screen // replaces the whole stack
+		note string // shown in the footer once it has
+	}
+	replaceMsg struct{ s screen } // replaces the screen on top
 	// shownMsg tells a screen it is on top again (after a pop), so it can
 	// reload what the screen above may have changed.
 	shownMsg struct{}
@@ -51,7 +55,10 @@ type (
 
 func push(s screen) tea.Cmd  { return func() tea.Msg { return pushMsg{s} } }
 func pop() tea.Msg           { return popMsg{} }
-func reset(s screen) tea.Cmd { return func() tea.Msg { return resetMsg{s} } }
+func reset(s screen, note string) tea.Cmd {
+	return func() tea.Msg { return resetMsg{s, note} }
+}
+func replace(s screen) tea.Cmd { return func() tea.Msg { return replaceMsg{s} } }
 func flash(text string) tea.Cmd {
 	return func() tea.Msg { return flashMsg{text: text} }
 }

@@ -482,7 +482,7 @@ func (w *wizard) updateDone(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 			return exportDoneMsg{what: "acknowledgement", res: res, err: err}
 		}
 	case "enter":
-		return w, tea.Batch(pop, push(newRequestScreen(w.s, w.saved.Reference)))
+		return w, replace(newRequestScreen(w.s, w.saved.Reference))
 	case "esc", "q":
 		return w, pop
 	}
