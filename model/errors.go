@@ -58,7 +58,14 @@ type ForbiddenError struct {
 }
 
 func (e *ForbiddenError) Error() string {
-	return fmt.Sprintf("%s staff may not %s: ask a %s", e.Role, e.Action.Label(), e.Needs)
+	who := "a " + string(e.Needs)
+	switch e.Needs {
+	case RoleAdmin:
+		who = "an admin"
+	case "":
+		who = "an admin" // an unknown action: an admin can say what is allowed
+	}
+	return fmt.Sprintf("%s staff may not %s: ask %s", e.Role, e.Action.Label(), who)
 }
 
 func (e *ForbiddenError) Unwrap() error { return ErrForbidden }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -121,9 +122,24 @@ func (r *Request) Log(c Ctx) ([]Change, error) {
 	if err := Check(c.Actor.Role, PermLog); err != nil {
 		return nil, err
 	}
+	if r.Rule == "" {
+		r.Rule = c.Settings.Rule
+	}
 	if err := r.Validate(c.Now); err != nil {
 		return nil, err
 	}
+	// Store the identifiers, not the spelling typed ("Stop-Marketing"):
+	// the rules compare them exactly.
+	r.Kind, _ = ParseKind(string(r.Kind))
+	r.Channel, _ = ParseChannel(string(r.Channel))
+	r.Rule, _ = ParseRule(string(r.Rule))
+	r.Requester.Relationship, _ = ParseRelationship(string(r.Requester.Relationship))
+	// A new request starts with no history, whatever the caller filled in:
+	// closing, extending, pausing and verifying each go through their guards.
+	r.PauseReason, r.PausedSince, r.PausedDays, r.ClarificationDays = PauseNone, time.Time{}, 0, 0
+	r.VerifiedOn, r.FeeReceivedOn = time.Time{}, time.Time{}
+	r.Extended, r.ExtensionReason, r.ExtensionNotifiedOn = false, "", time.Time{}
+	r.ClosedOn, r.OutcomeReason = time.Time{}, ""
 	for i := range r.Evidence {
 		if err := r.prepareEvidence(&r.Evidence[i], c); err != nil {
 			return nil, err
@@ -153,6 +169,11 @@ func (r *Request) settle(c Ctx, arrived time.Time) (Change, bool) {
 	if !r.Verified(c.Settings) {
 		return Change{}, false
 	}
+	// Only a pause for the ID ends when evidence arrives; a pause for the
+	// fee or a clarification goes on until someone resumes it.
+	if r.Status == StatusPaused && r.PauseReason != PauseAwaitingID {
+		return Change{}, false
+	}
 	to, ok := Next(r.Status, ActVerified)
 	if !ok {
 		return Change{}, false
@@ -179,6 +200,14 @@ func (r *Request) prepareEvidence(e *Evidence, c Ctx) error {
 		}
 	}
 	if e.Kind == EvidenceIdentity {
+		// The identifiers, not the spelling typed: strength is looked up by
+		// the exact document type ("Passport" would otherwise count as fair).
+		if m, err := ParseMethod(string(e.Method)); err == nil {
+			e.Method = m
+		}
+		if d, err := ParseIDDocument(e.Document); err == nil {
+			e.Document = string(d)
+		}
 		if e.Last4 != "" {
 			l4, err := ParseLast4(e.Last4)
 			if err != nil {
@@ -264,6 +293,10 @@ func (r *Request) Apply(op Op, c Ctx) ([]Change, error) {
 	}
 
 	to, ok := Next(from, op.Action)
+	if !ok && from == StatusAwaitingVerification && (op.Action == ActComplete || op.Action == ActPartial) && !r.Verified(c.Settings) {
+		// Say what is missing rather than which actions the table allows.
+		return nil, Refuse("the request is not verified", "record what is missing first: "+missingText(r.MissingVerification(c.Settings)))
+	}
 	if !ok {
 		return nil, Refuse(fmt.Sprintf("a request that is %s cannot be %s", from.Label(), strings.ReplaceAll(string(op.Action), "_", " ")), allowedHint(from))
 	}
@@ -283,10 +316,17 @@ func (r *Request) Apply(op Op, c Ctx) ([]Change, error) {
 		if reason == "" {
 			return nil, Invalid("reason", "re-opening needs a reason", "write why the request is re-opened")
 		}
+		// Re-opened, it could never go on (Consistent refuses it too).
+		if r.ChildOwnRequest(c.Settings) && c.Settings.ChildPolicy == ChildRefuse {
+			return nil, Refuse("a child under the age threshold asked for themselves", "under the clinic's policy such a request stays refused; a parent or guardian may make a new request")
+		}
 	case ActPause:
-		if _, err := ParsePauseReason(string(op.PauseReason)); err != nil {
+		pr, err := ParsePauseReason(string(op.PauseReason))
+		if err != nil {
 			return nil, err
 		}
+		// The identifier, so that endPause recognises a clarification pause.
+		op.PauseReason = pr
 	}
 
 	change := Change{Action: op.Action, From: from, To: to}
@@ -359,6 +399,9 @@ func (r *Request) extend(op Op, c Ctx, reason string) ([]Change, error) {
 // Consistent checks a request whose status came from elsewhere (an import,
 // a restore): the same guards as Apply, for every path to a status.
 func (r Request) Consistent(s Settings) error {
+	if !slices.Contains(Statuses, r.Status) {
+		return Invalid("status", fmt.Sprintf("%q is not a status", Clean(string(r.Status), 40)), "use one of: "+statusNames())
+	}
 	verified := r.Verified(s)
 	switch r.Status {
 	case StatusInProgress, StatusCompleted, StatusPartiallyCompleted:
@@ -384,7 +427,18 @@ func (r Request) Consistent(s Settings) error {
 	if r.Extended && strings.TrimSpace(r.ExtensionReason) == "" {
 		return Invalid("extension reason", "an extension needs its reasons", "give the reason for the extension")
 	}
+	if r.Extended && !ExtensionAllowed(r.Rule, r.Kind) {
+		return Refuse(fmt.Sprintf("%s allows no extension for %s", r.Rule.Label(), r.Kind.Label()), "leave the extension blank")
+	}
 	return nil
+}
+
+func statusNames() string {
+	names := make([]string, len(Statuses))
+	for i, st := range Statuses {
+		names[i] = string(st)
+	}
+	return strings.Join(names, ", ")
 }
 
 func missingText(m []Missing) string {
