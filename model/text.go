@@ -228,9 +228,6 @@ func parseTypedDate(s string, order DateOrder, field, fix string) (y, m, d int, 
 	if s == "" {
 		return 0, 0, 0, Invalid(field, "no date was given", fix)
 	}
-	if len(s) > len("2026-09-03") {
-		return 0, 0, 0, Invalid(field, "that is too long for a date", fix)
-	}
 	var sep byte
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -247,6 +244,9 @@ func parseTypedDate(s string, order DateOrder, field, fix string) (y, m, d int, 
 		default:
 			return 0, 0, 0, Invalid(field, "the date contains a character that is not a digit or a separator (/ . -)", fix)
 		}
+	}
+	if len(s) > len("2026-09-03") {
+		return 0, 0, 0, Invalid(field, "that is too long for a date", fix)
 	}
 	if sep == 0 {
 		return 0, 0, 0, Invalid(field, "a date needs a day, a month and a year, with / . or - between them", fix)
