@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -56,8 +57,10 @@ func DefaultSettings() Settings {
 
 // Validate checks every setting and says how to fix the first bad one.
 func (s Settings) Validate() error {
-	if _, err := ParseName(s.ClinicName); err != nil {
-		return Invalid("clinic name", "the clinic name is missing or not valid", "type the clinic's name")
+	// A clinic's name may hold digits and symbols ("Clinic 24/7", "A & B"),
+	// so it is checked for display safety rather than as a person's name.
+	if name := strings.TrimSpace(Clean(s.ClinicName, 0)); name == "" || name != strings.TrimSpace(s.ClinicName) || len([]rune(name)) > 200 {
+		return Invalid("clinic name", "the clinic name is missing, too long or holds control characters", "type the clinic's name, up to 200 characters")
 	}
 	if s.ClinicEmail != "" {
 		if _, err := ParseEmail(s.ClinicEmail); err != nil {
