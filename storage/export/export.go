@@ -10,6 +10,7 @@ package export
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"rightsdesk/model"
@@ -81,6 +82,7 @@ func outDir(opt Options) string {
 // fileBase is the reference as a file name: references from older
 // registers may hold "/" and the like.
 func fileBase(ref string) string {
+	ref = strings.NewReplacer("/", "_", `\`, "_").Replace(ref)
 	if b := model.SafeFileName(ref, 80); b != "" {
 		return b
 	}
