@@ -407,7 +407,7 @@ func (f *form) View() string {
 			if focused {
 				val = "◂ " + f.st.Accent.Render(l) + " ▸"
 			} else {
-				val = "  " + l
+				val = l
 			}
 		case fieldToggle:
 			box := "[ ] no"

@@ -43,8 +43,8 @@ type requestScreen struct {
 }
 
 type requestKeys struct {
-	Back, Verify, Pause, Extend, Complete, Partial, Refuse, Withdraw, Reopen key.Binding
-	Note, Attach, ExportAck, ExportResp, Up, Down, PageUp, PageDown          key.Binding
+	Back, Verify, Pause, Extend, Complete, Partial, Refuse, Withdraw, Reopen  key.Binding
+	Note, Attach, ExportAck, ExportResp, Up, Down, PageUp, PageDown, Top, End key.Binding
 }
 
 func newRequestKeys() requestKeys {
@@ -66,6 +66,8 @@ func newRequestKeys() requestKeys {
 		Down:       key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "scroll down")),
 		PageUp:     key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown:   key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Top:        key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "top")),
+		End:        key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "timeline and notes")),
 	}
 }
 
@@ -387,6 +389,12 @@ func (v *requestScreen) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 	case key.Matches(msg, k.PageDown):
 		v.vp.PageDown()
 		return v, nil
+	case key.Matches(msg, k.Top):
+		v.vp.GotoTop()
+		return v, nil
+	case key.Matches(msg, k.End):
+		v.vp.GotoBottom()
+		return v, nil
 	}
 	if !v.loaded {
 		return v, nil
@@ -678,7 +686,7 @@ func (v *requestScreen) ShortHelp() []key.Binding {
 	if v.dialog != nil {
 		return v.dialog.ShortHelp()
 	}
-	return []key.Binding{v.keys.Back, v.keys.Up, v.keys.Down}
+	return []key.Binding{v.keys.Back, v.keys.Down, v.keys.End}
 }
 
 func (v *requestScreen) FullHelp() [][]key.Binding {
@@ -692,5 +700,5 @@ func (v *requestScreen) FullHelp() [][]key.Binding {
 		acts = append(acts, b)
 	}
 	k := v.keys
-	return [][]key.Binding{{k.Back, k.Up, k.Down, k.PageUp, k.PageDown}, acts[:6], acts[6:]}
+	return [][]key.Binding{{k.Back, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.End}, acts[:6], acts[6:]}
 }

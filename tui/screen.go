@@ -53,8 +53,8 @@ type (
 	}
 )
 
-func push(s screen) tea.Cmd  { return func() tea.Msg { return pushMsg{s} } }
-func pop() tea.Msg           { return popMsg{} }
+func push(s screen) tea.Cmd { return func() tea.Msg { return pushMsg{s} } }
+func pop() tea.Msg          { return popMsg{} }
 func reset(s screen, note string) tea.Cmd {
 	return func() tea.Msg { return resetMsg{s, note} }
 }
