@@ -128,19 +128,23 @@ func (b *board) filter() storage.Filter {
 }
 
 type boardLoadedMsg struct {
-	id       int
-	rows     []model.Summary
-	offset   int
-	total    int
-	counts   model.Counts
-	err      error
-	tookTime time.Duration
+	id     int
+	rows   []model.Summary
+	offset int
+	// counted is true when total and counts were read too.
+	counted bool
+	total   int
+	counts  model.Counts
+	err     error
 }
 
-// load reads the window around the cursor. Each load has an id; a result
-// that is not the latest is dropped (a slow search must not overwrite a
-// newer one).
-func (b *board) load() tea.Cmd {
+// load reads the window around the cursor with fresh totals and header
+// counts. Each load has an id; a result that is not the latest is dropped
+// (a slow search must not overwrite a newer one).
+func (b *board) load() tea.Cmd { return b.read(true) }
+
+// read reads the window; counting is skipped when only the cursor moved.
+func (b *board) read(count bool) tea.Cmd {
 	b.qid++
 	id, f, st, today := b.qid, b.filter(), b.s.store, b.s.today()
 	vis := b.visible()
@@ -149,17 +153,16 @@ func (b *board) load() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := dbContext()
 		defer cancel()
-		start := time.Now()
 		rows, err := st.ListSummaries(ctx, f)
-		if err != nil {
-			return boardLoadedMsg{id: id, err: err}
+		if err != nil || !count {
+			return boardLoadedMsg{id: id, rows: rows, offset: f.Offset, err: err}
 		}
-		total, err := st.CountRequests(ctx, f)
-		if err != nil {
-			return boardLoadedMsg{id: id, err: err}
+		m := boardLoadedMsg{id: id, rows: rows, offset: f.Offset, counted: true}
+		if m.total, m.err = st.CountRequests(ctx, f); m.err != nil {
+			return m
 		}
-		counts, err := st.BoardCounts(ctx, today)
-		return boardLoadedMsg{id: id, rows: rows, offset: f.Offset, total: total, counts: counts, err: err, tookTime: time.Since(start)}
+		m.counts, m.err = st.BoardCounts(ctx, today)
+		return m
 	}
 }
 
@@ -184,7 +187,7 @@ func (b *board) moveTo(i int) tea.Cmd {
 	b.cursor = max(0, min(i, b.total-1))
 	b.clampTop()
 	if b.needLoad() {
-		return b.load()
+		return b.read(false)
 	}
 	return nil
 }
@@ -237,13 +240,16 @@ func (b *board) Update(msg tea.Msg) (screen, tea.Cmd) {
 			return b, nil
 		}
 		b.err = ""
-		b.rows, b.winStart, b.total, b.counts = msg.rows, msg.offset, msg.total, msg.counts
+		b.rows, b.winStart = msg.rows, msg.offset
+		if msg.counted {
+			b.total, b.counts = msg.total, msg.counts
+		}
 		if b.cursor >= b.total {
 			b.cursor = max(0, b.total-1)
 		}
 		b.clampTop()
 		if b.needLoad() && b.total > 0 {
-			return b, b.load()
+			return b, b.read(false)
 		}
 		return b, nil
 	case shownMsg:
