@@ -65,7 +65,7 @@ func dsn(path string, readOnly bool) string {
 		"_pragma=journal_mode(WAL)",
 		// Immediate transactions take the write lock at BEGIN: a deferred
 		// read-then-write fails with SQLITE_BUSY across processes.
-		"_txlock=immediate",
+		"_txlock=deferred",
 	}
 	if readOnly {
 		q = append(q, "mode=ro")
@@ -181,6 +181,7 @@ func (s *Store) Close() error {
 
 // write runs fn in one immediate transaction: all of it happens, or none.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	defer s.writeTurn(ctx)() // writers take turns (writelock.go)
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return classify(err)
