@@ -65,7 +65,7 @@ func dsn(path string, readOnly bool) string {
 		"_pragma=journal_mode(WAL)",
 		// Immediate transactions take the write lock at BEGIN: a deferred
 		// read-then-write fails with SQLITE_BUSY across processes.
-		"_txlock=deferred",
+		"_txlock=immediate",
 	}
 	if readOnly {
 		q = append(q, "mode=ro")
