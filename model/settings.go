@@ -99,7 +99,7 @@ func (s Settings) Location() *time.Location {
 	if s.TimeZone == "" {
 		return time.UTC
 	}
-	loc, err := time.LoadLocation(s.TimeZone)
+	loc, err := loadLocation(s.TimeZone)
 	if err != nil {
 		return time.UTC
 	}

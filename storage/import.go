@@ -3,8 +3,10 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"rightsdesk/model"
@@ -56,6 +58,17 @@ func (s *Store) Import(ctx context.Context, actor model.Staff, opt ImportOptions
 		if err != nil {
 			return err
 		}
+		// A bigger page cache for the import's few seconds: with the
+		// default 2 MB, SQLite spills pages of the growing indexes to the
+		// WAL and reads them back, which took a third of the time.
+		var cacheSize int
+		if err := tx.QueryRow("PRAGMA cache_size").Scan(&cacheSize); err != nil {
+			return fmt.Errorf("read the page cache size: %w", err)
+		}
+		if _, err := tx.Exec("PRAGMA cache_size = -32768"); err != nil {
+			return fmt.Errorf("set the page cache size: %w", err)
+		}
+		defer tx.Exec(fmt.Sprintf("PRAGMA cache_size = %d", cacheSize))
 		im, err := newImporter(tx, st, actor, now, opt)
 		if err != nil {
 			return err
@@ -91,17 +104,17 @@ func (s *Store) Import(ctx context.Context, actor model.Staff, opt ImportOptions
 
 // importer checks and writes rows inside the import's transaction.
 type importer struct {
-	tx       *sql.Tx
-	st       model.Settings
-	actor    model.Staff
-	now      time.Time
-	opt      ImportOptions
-	res      ImportResult
-	refLine  map[string]int // reference → the line that gives it
-	keyLine  map[string]int // import key → the line it came from
-	byRef    *sql.Stmt
-	byKey    *sql.Stmt
-	failedAt int // the first line with a problem; nothing is written after it
+	tx      *sql.Tx
+	st      model.Settings
+	actor   model.Staff
+	now     time.Time
+	opt     ImportOptions
+	res     ImportResult
+	refLine map[string]int // reference → the line that gives it
+	keyLine map[string]int // import key → the line it came from
+	byRef   *sql.Stmt
+	byKey   *sql.Stmt
+	w       *importWriter
 }
 
 func newImporter(tx *sql.Tx, st model.Settings, actor model.Staff, now time.Time, opt ImportOptions) (*importer, error) {
@@ -114,12 +127,21 @@ func newImporter(tx *sql.Tx, st model.Settings, actor model.Staff, now time.Time
 		im.byRef.Close()
 		return nil, fmt.Errorf("prepare the import: %w", err)
 	}
+	if !opt.DryRun {
+		if im.w, err = newImportWriter(tx); err != nil {
+			im.close()
+			return nil, err
+		}
+	}
 	return im, nil
 }
 
 func (im *importer) close() {
 	im.byRef.Close()
 	im.byKey.Close()
+	if im.w != nil {
+		im.w.close()
+	}
 }
 
 func (im *importer) problem(line int, col, problem, fix string) {
@@ -189,10 +211,10 @@ func (im *importer) add(row model.ImportRow) error {
 		}
 		r.Reference = ref
 	}
-	if err := insertRequest(im.tx, &r, im.st, row.Key); err != nil {
+	if err := im.w.insertRequest(&r, im.st, row.Key); err != nil {
 		return err
 	}
-	return logEvent(im.tx, im.actor, im.now, string(model.ActImport), r.Reference, row.Detail)
+	return im.w.logEvent(im.actor, im.now, string(model.ActImport), r.Reference, row.Detail)
 }
 
 // makeReference gives a row without one the next R-YYYY-NNNN of the year
@@ -208,4 +230,139 @@ func (im *importer) makeReference(r model.Request) (string, error) {
 			return ref, nil
 		}
 	}
+}
+
+// importWriter is insertRequest, upsertSubject, insertEvidence and
+// appendEvent with their statements prepared once for the whole import:
+// preparing them again for each of 100,000 rows took a quarter of the time.
+// The SQL is theirs, word for word, and TestImportWriterMatchesDesk checks
+// that a request written here is stored exactly as insertRequest stores it.
+// The audit trail's tail is read once: the transaction is immediate, so no
+// one else can append while the import runs.
+type importWriter struct {
+	tx                                    *sql.Tx
+	subjFind, subjAdd, subjUpdate, reqAdd *sql.Stmt
+	evAdd, eventAdd                       *sql.Stmt
+	seq                                   int64
+	prev                                  []byte
+}
+
+func newImportWriter(tx *sql.Tx) (*importWriter, error) {
+	w := &importWriter{tx: tx}
+	err := tx.QueryRow("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").Scan(&w.seq, &w.prev)
+	if errors.Is(err, sql.ErrNoRows) {
+		w.seq, w.prev = 0, make([]byte, model.HashSize)
+	} else if err != nil {
+		return nil, fmt.Errorf("read the audit trail's tail: %w", err)
+	}
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		q    string
+	}{
+		{&w.subjFind, "SELECT id FROM subjects WHERE name_key = ? AND date_of_birth = ? AND anonymised = 0 ORDER BY id LIMIT 1"},
+		{&w.subjAdd, "INSERT INTO subjects (name, name_key, date_of_birth, email, phone, address, restriction) VALUES (?, ?, ?, ?, ?, ?, ?)"},
+		{&w.subjUpdate, `UPDATE subjects SET
+		email = CASE WHEN ? != '' THEN ? ELSE email END,
+		phone = CASE WHEN ? != '' THEN ? ELSE phone END,
+		address = CASE WHEN ? != '' THEN ? ELSE address END,
+		restriction = CASE WHEN ? != '' THEN ? ELSE restriction END
+		WHERE id = ?`},
+		{&w.reqAdd, `INSERT INTO requests (reference, kind, channel, rule, nation, received_at, received_on, subject_id,
+		requester_name, requester_key, relationship, requester_email, requester_phone, details, notes,
+		status, open, pause_reason, paused_since, paused_days, clarification_days, verified, verified_on, fee_received_on, missing,
+		clock_start, due_on, effective_due_on, extended, extended_due_on, extension_reason, extension_notified_on,
+		closed_on, outcome_reason, created_by, imported, import_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&w.evAdd, `INSERT INTO evidence (request_id, kind, method, document, issuing_country, last4, expiry_checked, photo_matched, strength, description, received_on, checked_by, checked_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&w.eventAdd, `INSERT INTO events (seq, at, actor_id, actor_name, action, reference, detail, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+	} {
+		st, err := tx.Prepare(p.q)
+		if err != nil {
+			w.close()
+			return nil, fmt.Errorf("prepare the import: %w", err)
+		}
+		*p.stmt = st
+	}
+	return w, nil
+}
+
+func (w *importWriter) close() {
+	for _, st := range []*sql.Stmt{w.subjFind, w.subjAdd, w.subjUpdate, w.reqAdd, w.evAdd, w.eventAdd} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// upsertSubject is storage's upsertSubject on prepared statements.
+func (w *importWriter) upsertSubject(sub model.Subject) (int64, error) {
+	key := foldKey(sub.Name)
+	dob := fmtDate(sub.DateOfBirth)
+	var id int64
+	err := w.subjFind.QueryRow(key, dob).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		res, err := w.subjAdd.Exec(sub.Name, key, dob, sub.Email, sub.Phone, sub.Address, sub.Restriction)
+		if err != nil {
+			return 0, fmt.Errorf("add patient: %w", err)
+		}
+		return res.LastInsertId()
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find patient: %w", err)
+	}
+	if _, err = w.subjUpdate.Exec(sub.Email, sub.Email, sub.Phone, sub.Phone, sub.Address, sub.Address, sub.Restriction, sub.Restriction, id); err != nil {
+		return 0, fmt.Errorf("update patient: %w", err)
+	}
+	return id, nil
+}
+
+// insertRequest is storage's insertRequest on prepared statements.
+func (w *importWriter) insertRequest(r *model.Request, st model.Settings, importKey string) error {
+	subjectID, err := w.upsertSubject(r.Subject)
+	if err != nil {
+		return err
+	}
+	r.Subject.ID = subjectID
+	details, err := json.Marshal(r.Details)
+	if err != nil {
+		return fmt.Errorf("encode details: %w", err)
+	}
+	d := derive(r, st)
+	var key any
+	if importKey != "" {
+		key = importKey
+	}
+	res, err := w.reqAdd.Exec(
+		r.Reference, string(r.Kind), string(r.Channel), string(r.Rule), string(r.Nation), r.ReceivedAt.Format(time.RFC3339Nano), fmtDate(r.ReceivedOn()), subjectID,
+		r.Requester.Name, foldKey(r.Requester.Name), string(r.Requester.Relationship), r.Requester.Email, r.Requester.Phone, string(details), r.Notes,
+		string(r.Status), boolInt(!r.Status.Closed()), string(r.PauseReason), fmtDate(r.PausedSince), r.PausedDays, r.ClarificationDays, boolInt(d.verified), fmtDate(r.VerifiedOn), fmtDate(r.FeeReceivedOn), d.missing,
+		d.clockStart, d.due, d.effective, boolInt(r.Extended), d.ext, r.ExtensionReason, fmtDate(r.ExtensionNotifiedOn),
+		fmtDate(r.ClosedOn), r.OutcomeReason, nullID(r.CreatedBy), boolInt(r.Imported), key)
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE") && strings.Contains(err.Error(), "reference") {
+			return model.Invalid("reference", "the reference "+model.Clean(r.Reference, 32)+" is already in the register", "use another reference or leave it blank to make one")
+		}
+		return fmt.Errorf("save request: %w", err)
+	}
+	r.ID, _ = res.LastInsertId()
+	for _, e := range r.Evidence {
+		if _, err := w.evAdd.Exec(r.ID, string(e.Kind), string(e.Method), e.Document, e.IssuingCountry, e.Last4, e.ExpiryChecked, e.PhotoMatched, string(e.Strength), e.Description, fmtDate(e.ReceivedOn), nullID(e.CheckedBy), fmtTime(e.CheckedAt)); err != nil {
+			return fmt.Errorf("record evidence: %w", err)
+		}
+	}
+	return nil
+}
+
+// logEvent is storage's logEvent (appendEvent) with the chain's tail
+// kept in memory.
+func (w *importWriter) logEvent(actor model.Staff, now time.Time, action, ref, detail string) error {
+	e := model.Event{Seq: w.seq + 1, At: now.UTC(), ActorID: actor.ID, ActorName: actor.Name, Action: action, Reference: ref, Detail: detail, PrevHash: w.prev}
+	e.Hash = e.ComputeHash(w.prev)
+	if _, err := w.eventAdd.Exec(e.Seq, fmtTime(e.At), e.ActorID, e.ActorName, e.Action, e.Reference, e.Detail, e.PrevHash, e.Hash); err != nil {
+		return fmt.Errorf("append to the audit trail: %w", err)
+	}
+	w.seq, w.prev = e.Seq, e.Hash
+	return nil
 }
