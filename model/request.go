@@ -184,7 +184,7 @@ func (r Request) Validate(now time.Time) error {
 	if _, err := ParseName(r.Subject.Name); err != nil {
 		return fieldErr("patient's name", err)
 	}
-	if r.Requester.Relationship.ActsForOther() {
+	if r.Requester.Relationship.ActsForOther() || r.Requester.Name != "" {
 		if _, err := ParseName(r.Requester.Name); err != nil {
 			return fieldErr("requester's name", err)
 		}

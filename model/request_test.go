@@ -200,6 +200,7 @@ func TestRequestValidate(t *testing.T) {
 		{"unknown relationship", func(r *Request) { r.Requester.Relationship = "friend" }, "relationship"},
 		{"no patient name", func(r *Request) { r.Subject.Name = " " }, "patient's name"},
 		{"no requester name for a parent", func(r *Request) { r.Requester = Requester{Relationship: RelParent} }, "requester's name"},
+		{"bad requester name for self", func(r *Request) { r.Requester.Name = "Jane\x1b[2J" }, "requester's name"},
 		{"no date received", func(r *Request) { r.ReceivedAt = time.Time{} }, "received"},
 		{"received tomorrow", func(r *Request) { r.ReceivedAt = now.Add(24 * time.Hour) }, "received"},
 		{"no date of birth", func(r *Request) { r.Subject.DateOfBirth = time.Time{} }, "date of birth"},
@@ -350,13 +351,17 @@ func TestLogStoresIdentifiersAndDefaults(t *testing.T) {
 	c.Settings.Rule, c.Settings.Nation = RuleEUGDPR, NationScotland
 	r := sampleRequest()
 	r.Kind, r.Channel, r.Rule = "Stop-Marketing", " EMAIL ", ""
-	r.Requester = Requester{Name: "Sam Solicitor", Relationship: "Representative"}
+	r.Requester = Requester{Name: " Sam  Solicitor", Relationship: "Representative"}
+	r.Subject.Name = "Jane \t Patient "
 	ch, err := r.Log(c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Kind != KindStopMarketing || r.Channel != ChannelEmail || r.Requester.Relationship != RelRepresentative {
 		t.Errorf("stored %q %q %q, want the identifiers", r.Kind, r.Channel, r.Requester.Relationship)
+	}
+	if r.Subject.Name != "Jane Patient" || r.Requester.Name != "Sam Solicitor" {
+		t.Errorf("names stored as %q and %q, want them tidied", r.Subject.Name, r.Requester.Name)
 	}
 	// A request takes the clinic's rule and holidays when logged, and keeps them.
 	if r.Rule != RuleEUGDPR || r.Nation != NationScotland {

@@ -134,6 +134,10 @@ func (r *Request) Log(c Ctx) ([]Change, error) {
 	r.Channel, _ = ParseChannel(string(r.Channel))
 	r.Rule, _ = ParseRule(string(r.Rule))
 	r.Requester.Relationship, _ = ParseRelationship(string(r.Requester.Relationship))
+	r.Subject.Name, _ = ParseName(r.Subject.Name) // trimmed, spaces collapsed, NFC
+	if r.Requester.Name != "" {
+		r.Requester.Name, _ = ParseName(r.Requester.Name)
+	}
 	// A new request starts with no history, whatever the caller filled in:
 	// closing, extending, pausing and verifying each go through their guards.
 	r.PauseReason, r.PausedSince, r.PausedDays, r.ClarificationDays = PauseNone, time.Time{}, 0, 0

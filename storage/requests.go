@@ -194,6 +194,8 @@ func (s *Store) LogRequest(ctx context.Context, actor model.Staff, r model.Reque
 			if r.Reference, err = nextReference(tx, r.ReceivedAt.In(st.Location()).Year()); err != nil {
 				return err
 			}
+		} else if r.Reference, err = model.ParseReference(r.Reference); err != nil {
+			return err // a given reference is typed text: no spaces or control characters
 		}
 		if err := insertRequest(tx, &r, st, ""); err != nil {
 			return err
