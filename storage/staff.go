@@ -18,7 +18,9 @@ func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("too many wrong attempts for this name: wait %s before trying again", e.Wait.Round(time.Second))
 }
 
-func nameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+// nameKey is how staff names are matched at sign-in: lower case, with runs
+// of spaces as one, as ParseName stores them ("Dee  Desk" is Dee Desk).
+func nameKey(name string) string { return strings.Join(strings.Fields(strings.ToLower(name)), " ") }
 
 func insertStaff(tx *sql.Tx, name string, role model.Role, hash string, now time.Time) (model.Staff, error) {
 	res, err := tx.Exec("INSERT INTO staff (name, name_key, role, pass_hash, created_at) VALUES (?, ?, ?, ?, ?)",

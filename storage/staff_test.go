@@ -89,7 +89,7 @@ func lastEvent(t *testing.T, e *testEnv) model.Event {
 
 func TestAuthenticate(t *testing.T) {
 	e := newTestEnv(t)
-	got, err := e.Authenticate(e.ctx, " Dee Desk ", testDeskPass, testNow)
+	got, err := e.Authenticate(e.ctx, " DEE   desk\t", testDeskPass, testNow)
 	if err != nil || got.ID != e.Desk.ID || got.Name != e.Desk.Name || got.Role != e.Desk.Role || !got.Active || !got.CreatedAt.Equal(e.Desk.CreatedAt) {
 		t.Fatalf("Authenticate = %+v, %v; want %+v", got, err, e.Desk)
 	}
