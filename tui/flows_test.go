@@ -232,6 +232,7 @@ func TestFlowExtend(t *testing.T) {
 	env.seed(t)
 	f := startFlow(t, env)
 	f.signIn("Lee Lead", leadPass)
+	f.waitFor("1 of 5")
 	f.keys("down") // R-2026-0002, due in 4 days
 	f.keys("enter")
 	f.waitFor("Request R-2026-0002", "e extend")
@@ -251,6 +252,7 @@ func TestFlowComplete(t *testing.T) {
 	env.seed(t)
 	f := startFlow(t, env)
 	f.signIn("Lee Lead", leadPass)
+	f.waitFor("1 of 5")
 	f.keys("enter")
 	f.waitFor("Request R-2026-0001", "c complete")
 	f.keys("c")
