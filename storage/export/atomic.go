@@ -18,10 +18,12 @@ import (
 )
 
 // Files are written the safe way: into a temporary file in the destination
-// folder (so the final rename never crosses a disk), synced, then given
-// their final name without ever replacing an existing file, and the folder
-// synced so the new name survives a power cut. Until the last step nothing
-// carries the final name, so a failure leaves no partial file.
+// folder (so the final step never crosses a disk), synced, then given
+// their final name by a hard link (a rename would replace an existing file)
+// and the temporary name removed, and the folder synced so the new name
+// survives a power cut. Until the last step nothing carries the final name,
+// so a failure leaves no partial file; a crash can leave at most a hidden
+// ".rightsdesk-*.part" file.
 
 // output is a file being written. Its SHA-256 and size are counted as the
 // bytes go by, so nothing is read back.

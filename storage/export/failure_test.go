@@ -1,6 +1,7 @@
 package export
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -169,5 +170,38 @@ func TestNumberedNames(t *testing.T) {
 	}
 	if got := fileBase("2019/042"); got != "2019_042" {
 		t.Errorf("fileBase of an old register's reference = %q", got)
+	}
+}
+
+// fullDisk accepts limit bytes, then fails as a full disk does.
+type fullDisk struct{ limit int }
+
+func (d *fullDisk) Write(p []byte) (int, error) {
+	if len(p) > d.limit {
+		n := d.limit
+		d.limit = 0
+		return n, &fs.PathError{Op: "write", Path: "package.part", Err: syscall.ENOSPC}
+	}
+	d.limit -= len(p)
+	return len(p), nil
+}
+
+// A disk that fills up while an attachment is streamed into the package
+// gives the plain "disk is full" error (and Response then removes the
+// temporary file, as TestExportWithAChangedAttachmentWritesNothing shows
+// for any failure while writing).
+func TestDiskFullWhileWritingThePackage(t *testing.T) {
+	f := newFixture(t)
+	r := f.log(t, adultAccess("Ada Lovelace"))
+	noise := make([]byte, 1<<20) // 1 MB that does not compress
+	rand.Read(noise)
+	a := f.attach(t, r.Reference, "big.bin", string(noise))
+	files, err := packFiles(f.st, []storage.Attachment{a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = writeZip(ctx, &fullDisk{limit: 300 << 10}, f.st, f.now, r.Reference, []byte("<html>"), []byte("%PDF"), []byte("{}"), files)
+	if !errors.Is(err, storage.ErrDiskFull) || !strings.Contains(err.Error(), "disk is full") || !strings.Contains(err.Error(), "nothing was written") {
+		t.Fatalf("err = %v, want the disk-full message", err)
 	}
 }
