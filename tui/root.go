@@ -214,6 +214,7 @@ func (m *Model) doLock() tea.Cmd {
 		return nil
 	}
 	m.locked = true
+	m.status = ""
 	m.showHelp = false
 	m.confirmQuit = false
 	m.lock = newLockScreen(m.s)

@@ -47,9 +47,6 @@ func (s *session) fmtTime(t time.Time) string {
 	return model.FormatDate(lt, s.settings.DateOrder) + " " + lt.Format("15:04")
 }
 
-// calendar is the holiday calendar new requests are counted with.
-func (s *session) calendar() *model.Calendar { return storage.CalendarFor(s.settings.Nation) }
-
 // dbTimeout bounds every database call a command makes, so a stuck disk
 // shows an error instead of a frozen desk.
 const dbTimeout = 30 * time.Second

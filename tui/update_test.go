@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -305,6 +307,24 @@ func TestRequestUpdate(t *testing.T) {
 			mustNotContain(t, m, c.bad...)
 		})
 	}
+	t.Run("hostile text is shown without control sequences", func(t *testing.T) {
+		e := newEnv(t)
+		evil := "\x1b]0;pwned\x07\x1b[2J\u202Egnp.exe\x00 " + strings.Repeat("long ", 2000)
+		r, err := e.store.LogRequest(context.Background(), e.desk, model.Request{Kind: model.KindComplaint, Rule: model.RuleUKGDPR, Channel: model.ChannelEmail,
+			ReceivedAt: day(2026, 9, 1), Subject: model.Subject{Name: "Zoë Ŝmith-Ñúñez", DateOfBirth: dob(1979, 2, 2)}, Requester: model.Requester{Relationship: model.RelSelf}, Details: model.Details{Summary: evil}}, fixedNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := e.signedIn(t, e.desk, 100, 30)
+		keys(t, m, "enter")
+		mustContain(t, m, "Request "+r.Reference, "Zoë Ŝmith-Ñúñez", "gnp.exe")
+		v := m.View().Content
+		for _, bad := range []string{"\x1b]0", "\x07", "\x1b[2J", "\u202E", "\x00"} {
+			if strings.Contains(v, bad) {
+				t.Fatalf("the view carries %q", bad)
+			}
+		}
+	})
 	t.Run("a failed write keeps what was typed", func(t *testing.T) {
 		e := newEnv(t)
 		e.seed(t)
@@ -344,6 +364,20 @@ func TestWizardUpdate(t *testing.T) {
 		m := env.signedIn(t, env.desk, 100, 30)
 		keys(t, m, "n", "enter", typed("Ada Lovelace"), "enter", typed("13/13/1985"), "enter")
 		mustContain(t, m, "the month must be between 1 and 12", "› Date of birth")
+	})
+	t.Run("after saving, x exports the acknowledgement", func(t *testing.T) {
+		m := env.signedIn(t, env.desk, 100, 30)
+		keys(t, m, "n", "enter", typed("Rosalind Franklin"), "enter", typed("25/07/1980"), "enter", "enter", "enter",
+			"enter", "enter", "enter", "enter", "enter", "enter", "right", "enter")
+		mustContain(t, m, "Check and save", "Identity of the patient is needed")
+		keys(t, m, "enter")
+		mustContain(t, m, "Logged", "awaiting verification")
+		keys(t, m, "x")
+		mustContain(t, m, "Exported the acknowledgement: ")
+		files, err := os.ReadDir(filepath.Join(env.dir, "exports"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("nothing was exported: %v", err)
+		}
 	})
 	t.Run("shift+tab on the first field goes back a step", func(t *testing.T) {
 		m := env.signedIn(t, env.desk, 100, 30)
