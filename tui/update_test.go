@@ -445,3 +445,37 @@ func TestSettingsUpdate(t *testing.T) {
 		t.Fatalf("idle lock %d, %v", set.IdleLockMinutes, err)
 	}
 }
+
+func TestBoardDropsStaleResults(t *testing.T) {
+	env := newEnv(t)
+	env.seed(t)
+	m := env.signedIn(t, env.admin, 100, 30)
+	b := m.top().(*board)
+	old := b.qid
+	keys(t, m, "/", typed("tur"))
+	// A slow, older result arrives after the newer search: it is dropped.
+	drive(t, m, boardLoadedMsg{id: old, rows: nil, counted: true, total: 0})
+	mustContain(t, m, "Alan Turing", "1 of 1")
+}
+
+func TestAttachUpdate(t *testing.T) {
+	env := newEnv(t)
+	env.seed(t)
+	docs := filepath.Join(env.dir, "docs")
+	if err := os.MkdirAll(docs, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(docs, "records.txt"), []byte("copy of the records"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := env.signedIn(t, env.desk, 100, 30)
+	m.s.startDir = docs
+	keys(t, m, "enter", "f")
+	mustContain(t, m, "Choose a file", "records.txt")
+	keys(t, m, "enter")
+	mustContain(t, m, "File attached to R-2026-0001")
+	atts, err := env.store.Attachments(context.Background(), "R-2026-0001")
+	if err != nil || len(atts) != 1 || atts[0].OriginalName != "records.txt" {
+		t.Fatalf("attachments %+v, %v", atts, err)
+	}
+}
