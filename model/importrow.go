@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -35,6 +36,9 @@ const (
 	ColAuthorityEvidence     = "authority_evidence"
 	ColStatus                = "status"
 	ColPauseReason           = "pause_reason"
+	ColPausedDays            = "paused_days"
+	ColClarificationDays     = "clarification_days"
+	ColFeeReceivedOn         = "fee_received_on"
 	ColClosedOn              = "closed_on"
 	ColOutcomeReason         = "outcome_reason"
 	ColExtendedOn            = "extended_on"
@@ -49,7 +53,7 @@ var ImportColumns = []string{
 	ColRequesterName, ColRequesterRelationship,
 	ColSubjectName, ColSubjectDateOfBirth, ColSubjectEmail, ColSubjectPhone,
 	ColIDEvidence, ColIDReceivedOn, ColParentalEvidence, ColAuthorityEvidence,
-	ColStatus, ColPauseReason, ColClosedOn, ColOutcomeReason,
+	ColStatus, ColPauseReason, ColPausedDays, ColClarificationDays, ColFeeReceivedOn, ColClosedOn, ColOutcomeReason,
 	ColExtendedOn, ColExtensionReason, ColDetails, ColNotes,
 }
 
@@ -282,6 +286,25 @@ func parseCol[T ~string](rr *rowReader, c string, need bool, parse func(string) 
 	return out
 }
 
+// maxPausedDays bounds the paused-days columns: ten years.
+const maxPausedDays = 3653
+
+// days reads a count of days: blank is 0.
+func (rr *rowReader) days(c string) int {
+	v := rr.cell(c)
+	if v == "" {
+		rr.keep(c, "")
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > maxPausedDays {
+		rr.add(c, "is not a whole number of days from 0 to "+strconv.Itoa(maxPausedDays), "give the number of days, e.g. 12, or leave it blank")
+		return 0
+	}
+	rr.keep(c, strconv.Itoa(n))
+	return n
+}
+
 // text reads a free-text column: control sequences stripped (CleanText),
 // line breaks kept, at most max characters.
 func (rr *rowReader) text(c string, max int) string {
@@ -359,6 +382,9 @@ func (h ImportHeader) ParseRow(line int, fields []string, opt ImportOptions) Imp
 	authDoc := parseCol(rr, ColAuthorityEvidence, false, ParseAuthorityDocument)
 	r.Status = parseCol(rr, ColStatus, true, ParseStatus)
 	pause := parseCol(rr, ColPauseReason, false, ParsePauseReason)
+	r.PausedDays = rr.days(ColPausedDays)
+	r.ClarificationDays = rr.days(ColClarificationDays)
+	r.FeeReceivedOn = rr.date(ColFeeReceivedOn, false)
 	closed := rr.date(ColClosedOn, false)
 	r.OutcomeReason = rr.text(ColOutcomeReason, MaxReasonLen)
 	extendedOn := rr.date(ColExtendedOn, false)
@@ -380,6 +406,20 @@ func (h ImportHeader) ParseRow(line int, fields []string, opt ImportOptions) Imp
 		rr.add(ColSubjectDateOfBirth, "is after the day the request was received", "check the year of birth")
 	} else if AgeOn(r.Subject.DateOfBirth, received) > 130 {
 		rr.add(ColSubjectDateOfBirth, "makes the patient older than 130", "check the year of birth")
+	}
+	switch {
+	case r.ClarificationDays > r.PausedDays:
+		rr.add(ColClarificationDays, "is more than paused_days", "paused_days counts every finished pause, those awaiting clarification included")
+	case r.ClarificationDays > 0 && r.Rule != RuleUKGDPR:
+		rr.add(ColClarificationDays, "is given but only UK GDPR stops the clock while awaiting clarification", "leave it blank, and count those days in paused_days")
+	}
+	if !r.FeeReceivedOn.IsZero() {
+		switch {
+		case r.FeeReceivedOn.Before(received):
+			rr.add(ColFeeReceivedOn, "is before the request was received", "check the date, or leave it blank if no fee was asked")
+		case r.FeeReceivedOn.After(today):
+			rr.add(ColFeeReceivedOn, "is after today", "give the day the fee arrived")
+		}
 	}
 	if (r.Kind == KindCorrection || r.Kind == KindDeletion) && r.Details.Summary == "" {
 		r.Details.Summary = DetailsNotRecorded
@@ -697,15 +737,25 @@ func (r Request) ImportCells() []string {
 			lastEvidence = e.ReceivedOn
 		}
 	}
+	// The import dates all evidence on id_received_on and, once verified,
+	// takes that day as VerifiedOn: so a verified request writes the day
+	// its verification became whole, an unverified one the day its last
+	// evidence arrived; neither when it was the day of receipt.
 	idReceived := ""
 	if id != nil || par != nil || auth != nil {
 		d := lastEvidence
-		if DateOf(r.VerifiedOn).After(received) {
+		if !r.VerifiedOn.IsZero() {
 			d = r.VerifiedOn
 		}
 		if !d.IsZero() && DateOf(d).After(received) {
 			idReceived = isoDate(d)
 		}
+	}
+	days := func(n int) string {
+		if n == 0 {
+			return ""
+		}
+		return strconv.Itoa(n)
 	}
 	doc := func(e *Evidence) string {
 		if e == nil {
@@ -739,6 +789,9 @@ func (r Request) ImportCells() []string {
 		ColAuthorityEvidence:     doc(auth),
 		ColStatus:                string(r.Status),
 		ColPauseReason:           pause,
+		ColPausedDays:            days(r.PausedDays),
+		ColClarificationDays:     days(r.ClarificationDays),
+		ColFeeReceivedOn:         isoDate(r.FeeReceivedOn),
 		ColClosedOn:              isoDate(r.ClosedOn),
 		ColOutcomeReason:         r.OutcomeReason,
 		ColExtendedOn:            extendedOn,

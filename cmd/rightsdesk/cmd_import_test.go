@@ -116,7 +116,7 @@ func (e *regEnv) fingerprint() string {
 const regHeader = "reference,received_on,kind,channel,rule,requester_name,requester_relationship,subject_name,subject_date_of_birth,subject_email,subject_phone,id_evidence,id_received_on,parental_evidence,status,closed_on,outcome_reason,extended_on,extension_reason,notes"
 
 // regFullHeader adds the columns rightsdesk adds to the issue's list.
-const regFullHeader = regHeader + ",authority_evidence,pause_reason,details"
+const regFullHeader = regHeader + ",authority_evidence,pause_reason,details,paused_days,clarification_days,fee_received_on"
 
 // regRow builds a row of regHeader from a good default and overrides.
 func regRow(over map[string]string) string { return regRowOf(regHeader, over) }
@@ -183,6 +183,11 @@ func TestImportBadValues(t *testing.T) {
 		{map[string]string{"pause_reason": "lunch", "status": "paused"}, "pause_reason", "is not a pause reason"},
 		{map[string]string{"pause_reason": "awaiting_id"}, "pause_reason", "is given but the status is not paused"},
 		{map[string]string{"kind": "correction", "details": strings.Repeat("d", model.MaxDetailsLen+1)}, "details", "at most 2000"},
+		{map[string]string{"paused_days": "-3"}, "paused_days", "not a whole number of days"},
+		{map[string]string{"paused_days": "two"}, "paused_days", "not a whole number of days"},
+		{map[string]string{"paused_days": "2", "clarification_days": "5"}, "clarification_days", "more than paused_days"},
+		{map[string]string{"rule": "hipaa", "paused_days": "5", "clarification_days": "5"}, "clarification_days", "only UK GDPR"},
+		{map[string]string{"fee_received_on": "2025-01-01"}, "fee_received_on", "before the request was received"},
 		{map[string]string{"subject_date_of_birth": "2015-01-01", "status": "awaiting_verification"}, "status", "under 16 and asked for themselves"},
 		{map[string]string{"subject_date_of_birth": "2015-01-01", "status": "in_progress"}, "status", "no one under 16"},
 		{map[string]string{"status": "completed"}, "closed_on", "is blank but the request is completed"},
@@ -231,7 +236,7 @@ func TestImportBadValues(t *testing.T) {
 			t.Errorf("line %d: the report repeats an escape sequence", line)
 		}
 	}
-	if got := strings.Join(byLine[len(cases)+2], ""); !strings.Contains(got, "has 24 fields but the header has 23") {
+	if got := strings.Join(byLine[len(cases)+2], ""); !strings.Contains(got, "has 27 fields but the header has 26") {
 		t.Errorf("the over-long row: got %q", got)
 	}
 	if !strings.Contains(errs, "import refused, nothing was written") {
@@ -318,7 +323,7 @@ paused,correction,12/03/2025,phone,self,Pat Quinn,02/02/1990,,,,,,,,,,,
 		}
 	}
 	list := e.mustRun("list", "--csv")
-	for _, want := range []string{`R-2025-0001,2025-02-03,access,letter,uk-gdpr,,self,Jane Doe,1980-05-01,,'+44 20 7946 0000,passport,,,,completed,,2025-02-20,`, "\"a note, with a comma\nand a line break\"",
+	for _, want := range []string{`R-2025-0001,2025-02-03,access,letter,uk-gdpr,,self,Jane Doe,1980-05-01,,'+44 20 7946 0000,passport,,,,completed,,,,,2025-02-20,`, "\"a note, with a comma\nand a line break\"",
 		`,paused,awaiting_id,`, `correction,phone,uk-gdpr,,self,Pat Quinn,1990-02-02`, DetailsNotRecorded()} {
 		if !strings.Contains(list, want) {
 			t.Errorf("list --csv lacks %q:\n%s", want, list)

@@ -319,7 +319,7 @@ var listColumns = []struct {
 	title string
 	width int
 }{
-	{"REFERENCE", 14}, {"KIND", 16}, {"STATUS", 21}, {"RECEIVED", 10}, {"DUE", 10}, {"DAYS", 5}, {"SUBJECT", 24}, {"REQUESTER", 24},
+	{"REFERENCE", 14}, {"KIND", 16}, {"STATUS", 21}, {"RECEIVED", 10}, {"DUE/CLOSED", 10}, {"DAYS", 5}, {"SUBJECT", 24}, {"REQUESTER", 24},
 }
 
 // writeListTable writes a plain table for people: every field cleaned of

@@ -73,6 +73,25 @@ func (d jsonDate) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + t.Format("2006-01-02") + `"`), nil
 }
 
+// UnmarshalJSON reads what MarshalJSON writes, so the documents can be
+// read back (tools, tests).
+func (d *jsonDate) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = jsonDate{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return err
+	}
+	*d = jsonDate(t)
+	return nil
+}
+
 func (d jsonDate) String() string { return fmtDay(time.Time(d)) }
 
 // The show --json document. Field names are a contract
