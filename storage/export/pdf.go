@@ -143,6 +143,11 @@ type pdfWriter struct {
 	page   int
 	footer string
 	err    error
+	// The font and colour in use, restored after a page break draws the
+	// footer in its own.
+	bold bool
+	size float64
+	grey bool
 }
 
 // renderPDF prints d (already passed through forPDF) as a PDF.
@@ -184,10 +189,10 @@ func renderPDF(d *doc, meta pdfMeta) ([]byte, error) {
 			p.lines(margin, p.w-2*margin, bl.text, lineHeight)
 		case bNote:
 			p.y += 3
-			p.gp.SetTextColor(80, 80, 80)
+			p.colour(true)
 			p.font(false, 9)
 			p.lines(margin, p.w-2*margin, bl.text, 12)
-			p.gp.SetTextColor(0, 0, 0)
+			p.colour(false)
 		case bField:
 			if prev == bPara || prev == bNote || prev == bBullet {
 				p.y += 4
@@ -215,6 +220,11 @@ func renderPDF(d *doc, meta pdfMeta) ([]byte, error) {
 }
 
 func (p *pdfWriter) font(bold bool, size float64) {
+	p.bold, p.size = bold, size
+	p.setFont(bold, size)
+}
+
+func (p *pdfWriter) setFont(bold bool, size float64) {
 	style := ""
 	if bold {
 		style = "B"
@@ -230,8 +240,21 @@ func (p *pdfWriter) newPage() {
 	p.y = margin
 	if p.footer != "" {
 		p.gp.SetTextColor(110, 110, 110)
-		p.font(false, 8)
+		p.setFont(false, 8)
 		p.at(margin, p.h-margin/2, fmt.Sprintf("%s · page %d", p.footer, p.page))
+		p.colour(p.grey)
+		if p.size > 0 {
+			p.setFont(p.bold, p.size)
+		}
+	}
+}
+
+// colour sets the text colour: grey for notes, else black.
+func (p *pdfWriter) colour(grey bool) {
+	p.grey = grey
+	if grey {
+		p.gp.SetTextColor(80, 80, 80)
+	} else {
 		p.gp.SetTextColor(0, 0, 0)
 	}
 }

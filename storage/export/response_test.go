@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -305,5 +306,48 @@ func TestSchemaRejectsADrift(t *testing.T) {
 	bad, _ := jsonschema.UnmarshalJSON(strings.NewReader(`{"schema":"rightsdesk/request/v1","reference":"R-1","surprise":true}`))
 	if err := sch.Validate(bad); err == nil {
 		t.Fatal("an incomplete record with an unknown field validated")
+	}
+}
+
+// A letter longer than a page keeps its body font on the next page (the
+// footer, drawn smaller at each page break, must not leak into the text).
+func TestLongLetterKeepsItsFontAcrossPages(t *testing.T) {
+	f := newFixture(t)
+	r := adultAccess("Ada Lovelace")
+	r.Kind = model.KindDeletion
+	r.Details = model.Details{WholeRecord: true}
+	r = f.log(t, r)
+	f.apply(t, r.Reference, model.Op{Action: model.ActPartial, Reason: strings.Repeat("Medical records must be kept for eight years after the last treatment. ", 40)})
+	res, err := Response(ctx, f.st, f.lead, r.Reference, Options{OutDir: t.TempDir(), Now: f.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	letter := filepath.Join(unpack(t, res.Path), "letter.pdf")
+	out, err := runTool(t, "pdftotext", "-bbox", letter, "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The height of the word "Medical" on each page.
+	heights := map[int]float64{}
+	page := 0
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "<page ") {
+			page++
+		}
+		var x0, y0, x1, y1 float64
+		if !strings.HasSuffix(line, ">Medical</word>") {
+			continue
+		}
+		if _, err := fmt.Sscanf(strings.TrimSpace(line), `<word xMin="%f" yMin="%f" xMax="%f" yMax="%f">Medical</word>`, &x0, &y0, &x1, &y1); err == nil {
+			if _, ok := heights[page]; !ok {
+				heights[page] = y1 - y0
+			}
+		}
+	}
+	if page < 2 || heights[1] == 0 || heights[2] == 0 {
+		t.Fatalf("want the reason on two pages; pages %d, heights %v", page, heights)
+	}
+	if d := heights[2] - heights[1]; d > 0.5 || d < -0.5 {
+		t.Errorf("body text is %.1f pt high on page 1 but %.1f pt on page 2", heights[1], heights[2])
 	}
 }
