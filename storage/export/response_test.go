@@ -74,6 +74,7 @@ func TestResponsePackage(t *testing.T) {
 	f := newFixture(t)
 	r := childByParent()
 	r.Evidence = append(r.Evidence, model.Evidence{Kind: model.EvidenceParental, Document: string(model.ParBirthCertificate)})
+	r.Details.Summary = `<script>alert("x")</script> & <img src=x onerror=alert(1)>`
 	r = f.answered(t, r, map[string]string{
 		"scan #1 (copy).pdf":       "%PDF-1.4 pretend scan of the GP record\n",
 		"Ωmega lab results.csv":    "test,result\nHbA1c,41\n",
@@ -169,9 +170,15 @@ func TestResponsePackage(t *testing.T) {
 	}
 
 	index, _ := os.ReadFile(filepath.Join(dir, "index.html"))
-	for _, want := range []string{`href="letter.pdf"`, `href="request.json"`, `href="manifest.json"`, `href="data/scan%20%231%20%28copy%29.pdf"`, "Анна Каренина"} {
+	for _, want := range []string{`href="letter.pdf"`, `href="request.json"`, `href="manifest.json"`, `href="data/scan%20%231%20%28copy%29.pdf"`, "Анна Каренина", "&lt;script&gt;"} {
 		if !strings.Contains(string(index), want) {
 			t.Errorf("index.html: no %s", want)
+		}
+	}
+	// Text typed by the public is escaped, never markup.
+	for _, bad := range []string{"<script", "<img"} {
+		if strings.Contains(string(index), bad) {
+			t.Errorf("index.html holds raw %s", bad)
 		}
 	}
 
