@@ -100,7 +100,9 @@ func (v *verifyScreen) buildForm() {
 		_, err := model.ParseLast4(s)
 		return err
 	}).show = f.get("country").show
-	f.get("last4").in.CharLimit = 4
+	// Room for a whole number, so that ParseLast4 refuses it with a message
+	// rather than the field silently keeping the first four characters.
+	f.get("last4").in.CharLimit = 40
 	f.toggle("expiry", "Expiry date checked", false).show = f.get("country").show
 	f.toggle("photo", "Photo and name match", false).show = is(model.EvidenceIdentity)
 	f.choice("pdoc", "Proof seen", parentalDocOptions(), string(model.ParBirthCertificate)).show = is(model.EvidenceParental)

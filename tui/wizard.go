@@ -172,7 +172,9 @@ func (w *wizard) build() {
 	hasNumber := func() bool { return idNow() && model.IDDocument(id.Value("doc")).HasNumber() }
 	id.text("country", "Issuing country", "", checkCountry).show = hasNumber
 	id.text("last4", "Last 4 of its number", "", optional(model.ParseLast4)).show = hasNumber
-	id.get("last4").in.CharLimit = 4
+	// Room for a whole number, so that ParseLast4 refuses it with a message
+	// rather than the field silently keeping the first four characters.
+	id.get("last4").in.CharLimit = 40
 	id.toggle("expiry", "Expiry date checked", false).show = hasNumber
 	id.toggle("photo", "Photo and name match", false).show = idNow
 
