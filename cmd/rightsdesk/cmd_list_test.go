@@ -123,7 +123,7 @@ func regDeskRequests(t *testing.T, e *regEnv) {
 func TestListRoundTrip(t *testing.T) {
 	a := newRegEnv(t)
 	var gen bytes.Buffer
-	regGenerate(&gen, 300, 5)
+	regGenerate(&gen, 150, 5)
 	if code, out, errs := a.importCSV(gen.String()); code != 0 {
 		t.Fatalf("import: %d %s %s", code, out, errs)
 	}
@@ -131,7 +131,7 @@ func TestListRoundTrip(t *testing.T) {
 	csvA := a.mustRun("list", "--csv")
 	jsonA := a.mustRun("list", "--json")
 	reportA := a.mustRun("report", "--json")
-	if n := strings.Count(csvA, "\n"); n < 300 {
+	if n := strings.Count(csvA, "\n"); n < 150 {
 		t.Fatalf("list --csv has %d lines", n)
 	}
 	// No cell a spreadsheet would run as a formula.

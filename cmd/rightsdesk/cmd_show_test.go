@@ -13,13 +13,13 @@ func TestShowMatchesSchema(t *testing.T) {
 	e := newRegEnv(t)
 	sch := regSchema(t, "show.schema.json")
 	var gen bytes.Buffer
-	regGenerate(&gen, 40, 21)
+	regGenerate(&gen, 12, 21)
 	if code, out, errs := e.importCSV(gen.String()); code != 0 {
 		t.Fatalf("import: %d %s %s", code, out, errs)
 	}
 	regDeskRequests(t, e)
 	refs := regRefs(t, e)
-	if len(refs) != 47 {
+	if len(refs) != 19 {
 		t.Fatalf("%d references", len(refs))
 	}
 	for _, ref := range refs {
