@@ -114,7 +114,7 @@ func (s *Store) check(ctx context.Context) error {
 		if isNotADB(err) {
 			return fmt.Errorf("open database %s: %w", s.path, ErrNotDatabase)
 		}
-		return fmt.Errorf("check database %s: %w", s.path, classifyOpen(s.path, err)) // a read-only folder says so (cantopen.go)
+		return fmt.Errorf("check database %s: %w", s.path, classifyOpen(s.path, err)) // a read-only folder, a damaged file say so (openerror.go)
 	}
 	defer rows.Close()
 	var problems []string

@@ -23,13 +23,21 @@ func (*readOnlyFolder) Error() string {
 // Is lets errors.Is(err, ErrReadOnly) find it too.
 func (*readOnlyFolder) Is(target error) bool { return target == ErrReadOnly }
 
-// classifyOpen is classify for errors met while opening path: it tells a
-// read-only folder from other failures to open.
+// classifyOpen is classify for errors met while opening and checking
+// path: it tells a read-only folder from other failures to open, and a
+// file too damaged for quick_check to run from one it could check.
 func classifyOpen(path string, err error) error {
 	var se *sqlite.Error
-	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CANTOPEN {
-		if unix.Access(filepath.Dir(path), unix.W_OK) != nil {
-			return &friendly{errReadOnlyFolder, err}
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CANTOPEN:
+			if unix.Access(filepath.Dir(path), unix.W_OK) != nil {
+				return &friendly{errReadOnlyFolder, err}
+			}
+		case sqlite3.SQLITE_CORRUPT:
+			return &friendly{ErrDamaged, err}
+		case sqlite3.SQLITE_NOTADB:
+			return &friendly{ErrNotDatabase, err}
 		}
 	}
 	return classify(err)
