@@ -6,7 +6,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -143,14 +142,4 @@ func trustIsForbidden(t testing.TB, what string, err error) {
 	if !errors.As(err, &fe) {
 		t.Fatalf("%s: want a ForbiddenError, got %v", what, err)
 	}
-}
-
-// trustCount counts rows.
-func trustCount(t testing.TB, db *sql.DB, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := db.QueryRow(q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
 }
