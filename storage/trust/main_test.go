@@ -116,19 +116,32 @@ func open(t testing.TB, path string) *storage.Store {
 // integrityOK runs the full integrity_check.
 func integrityOK(t testing.TB, s *storage.Store) {
 	t.Helper()
+	if why := integrity(s); why != "" {
+		t.Fatalf("integrity_check: %s", why)
+	}
+}
+
+// integrity runs the full integrity_check and returns its first complaint,
+// or "" when the file is whole. (Safe to call from any goroutine.)
+func integrity(s *storage.Store) string {
 	rows, err := s.DB().Query("PRAGMA integrity_check")
 	if err != nil {
-		t.Fatal(err)
+		return err.Error()
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var line string
 		rows.Scan(&line)
 		if line != "ok" {
-			t.Fatalf("integrity_check: %s", line)
+			return line
 		}
 	}
+	if err := rows.Err(); err != nil {
+		return err.Error()
+	}
+	return ""
 }
+
 
 // chainOK verifies the audit chain and returns it.
 func chainOK(t testing.TB, s *storage.Store) storage.ChainResult {
