@@ -142,7 +142,6 @@ func integrity(s *storage.Store) string {
 	return ""
 }
 
-
 // chainOK verifies the audit chain and returns it.
 func chainOK(t testing.TB, s *storage.Store) storage.ChainResult {
 	t.Helper()
