@@ -48,6 +48,7 @@ type boardKeys struct {
 	Open, New, Verify, Search             key.Binding
 	Status, Kind, Mine, Closed, Clear     key.Binding
 	Settings, Staff, Refresh, Quit        key.Binding
+	Report                                key.Binding
 	SearchDone, SearchClear               key.Binding
 }
 
@@ -70,7 +71,8 @@ func newBoardKeys() boardKeys {
 		Clear:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "clear filters")),
 		Settings:    key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "settings")),
 		Staff:       key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "staff")),
-		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		Report:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "dashboard")),
+		Refresh:     key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "refresh")),
 		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		SearchDone:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")),
 		SearchClear: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
@@ -93,6 +95,7 @@ func (b *board) applyRole() {
 	b.keys.Settings.SetEnabled(admin)
 	b.keys.Staff.SetEnabled(model.Can(b.s.user.Role, model.PermManageStaff))
 	b.keys.New.SetEnabled(model.Can(b.s.user.Role, model.PermLog))
+	b.keys.Report.SetEnabled(model.Can(b.s.user.Role, model.PermReport))
 }
 
 func (b *board) Title() string {
@@ -355,6 +358,10 @@ func (b *board) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 		return b, push(newSettingsScreen(b.s))
 	case key.Matches(msg, k.Staff):
 		return b, push(newStaffScreen(b.s))
+	case key.Matches(msg, k.Report):
+		return b, push(newDashboard(b.s))
+	case msg.String() == "r":
+		return b, flashErr(model.Check(b.s.user.Role, model.PermReport))
 	case msg.String() == "S" || msg.String() == "A":
 		return b, flash(fmt.Sprintf("%s staff may not %s: ask an admin", b.s.user.Role, map[bool]string{true: "change settings", false: "manage staff"}[msg.String() == "S"]))
 	}
@@ -513,6 +520,6 @@ func (b *board) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Open, k.New, k.Verify, k.Search, k.Refresh},
 		{k.Status, k.Kind, k.Mine, k.Closed, k.Clear},
-		{k.Settings, k.Staff, k.Quit},
+		{k.Report, k.Settings, k.Staff, k.Quit},
 	}
 }

@@ -186,8 +186,8 @@ func drive(t testing.TB, m *Model, msgs ...tea.Msg) {
 }
 
 // press turns key names into key presses: "enter", "esc", "tab",
-// "shift+tab", "up", "down", "left", "right", "space", "ctrl+c", "ctrl+l",
-// "backspace", or a single character.
+// "shift+tab", "up", "down", "left", "right", "pgup", "pgdown", "home",
+// "end", "space", "backspace", "ctrl+" and a letter, or a single character.
 func press(k string) tea.KeyPressMsg {
 	switch k {
 	case "enter":
@@ -208,16 +208,19 @@ func press(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyRight}
 	case "pgdown":
 		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
 	case "end":
 		return tea.KeyPressMsg{Code: tea.KeyEnd}
 	case "space":
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	case "backspace":
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
-	case "ctrl+l":
-		return tea.KeyPressMsg{Code: 'l', Mod: tea.ModCtrl}
+	}
+	if l, ok := strings.CutPrefix(k, "ctrl+"); ok && len(l) == 1 {
+		return tea.KeyPressMsg{Code: rune(l[0]), Mod: tea.ModCtrl}
 	}
 	r := []rune(k)
 	return tea.KeyPressMsg{Code: r[0], Text: k}

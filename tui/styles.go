@@ -28,6 +28,7 @@ type Styles struct {
 	Focus    lipgloss.Style
 	Key      lipgloss.Style
 	Section  lipgloss.Style
+	Bar      lipgloss.Style // the dashboard's bars
 
 	Help  help.Styles
 	Input textinput.Styles
@@ -79,6 +80,7 @@ func newStyles(isDark bool, profile colorprofile.Profile) *Styles {
 	s.Focus = fg(p.accent).Bold(true)
 	s.Key = fg(p.accent).Bold(true)
 	s.Section = fg(p.accent).Bold(true).Underline(true)
+	s.Bar = fg(p.accent)
 
 	s.Help = help.DefaultStyles(isDark)
 	if s.noColor {

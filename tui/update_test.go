@@ -131,7 +131,10 @@ func TestBoardUpdate(t *testing.T) {
 		{name: "v opens verification", as: env.desk, keys: []string{"down", "down", "down", "v"}, want: []string{"Verify R-2026-0004", "Still needed"}},
 		{name: "settings are for admins", as: env.desk, keys: []string{"S"}, want: []string{"desk staff may not change settings"}},
 		{name: "admin opens settings", as: env.admin, keys: []string{"S"}, want: []string{"The clinic's settings"}},
-		{name: "help lists every binding", as: env.admin, keys: []string{"?"}, want: []string{"Keys on this screen", "clear filters", "ctrl+l"}},
+		{name: "help lists every binding", as: env.admin, keys: []string{"?"}, want: []string{"Keys on this screen", "clear filters", "ctrl+l", "r      dashboard", "ctrl+r refresh"}},
+		{name: "r opens the dashboard for an admin", as: env.admin, keys: []string{"r"}, want: []string{"· Dashboard", "By month received"}},
+		{name: "desk staff are told why r is not for them", as: env.desk, keys: []string{"r"}, want: []string{"desk staff may not see reports: ask a lead"}, bad: []string{"Dashboard"}},
+		{name: "desk staff's help lists no dashboard", as: env.desk, keys: []string{"?"}, want: []string{"ctrl+r refresh"}, bad: []string{"dashboard"}},
 		{name: "q quits from the board", as: env.admin, quits: "q"},
 		{name: "ctrl+c quits at once when nothing is typed", as: env.admin, quits: "ctrl+c"},
 	}
