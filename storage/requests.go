@@ -335,9 +335,9 @@ func (f Filter) where() (string, []any) {
 		args = append(args, fmtDate(f.Today))
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
-		like := "%" + escapeLike(foldKey(q)) + "%"
-		conds = append(conds, `(r.reference LIKE ? ESCAPE '\' OR p.name_key LIKE ? ESCAPE '\' OR r.requester_key LIKE ? ESCAPE '\')`)
-		args = append(args, escapeLike(strings.TrimSpace(q))+"%", like, like)
+		cond, a := searchCondition(q, f.Scope) // by index, not every row: search.go
+		conds = append(conds, cond)
+		args = append(args, a...)
 	}
 	if len(conds) == 0 {
 		return "", nil

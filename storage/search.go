@@ -1,0 +1,72 @@
+package storage
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// searchCondition is the board's search as SQL on requests r. What was
+// typed with a digit in it is the start of a reference (a name has no
+// digits), found by a range of the index on (open, reference). Anything
+// else is a name, found in the full-text index, or the start of a
+// reference without digits (from an older register); one character alone
+// is not taken as a reference's start, since it would match nearly all.
+// None of these reads every row.
+func searchCondition(typed string, scope Scope) (string, []any) {
+	like := escapeLike(typed) + "%"
+	if strings.ContainsFunc(typed, unicode.IsDigit) {
+		return `r.reference LIKE ? ESCAPE '\'`, []any{like}
+	}
+	names := "r.id IN (SELECT rowid FROM request_search WHERE request_search MATCH ?)"
+	if utf8.RuneCountInString(typed) < 2 {
+		return names, []any{searchMatch(typed, scope)}
+	}
+	return "(" + names + ` OR r.reference LIKE ? ESCAPE '\')`, []any{searchMatch(typed, scope), like}
+}
+
+// searchNothing is an FTS5 query that matches no request: no name holds
+// three bars.
+const searchNothing = `names : "|||"`
+
+// searchMatch turns what was typed in the board's search into an FTS5
+// query over request_search (see migrations 00002 and 00003): every typed
+// word in the patient's or the requester's name, among the open or the
+// closed requests as scope says. A word of three or more characters
+// matches anywhere in a name ("smi" finds Smith and Goldsmith); one or two
+// characters match the start of a word ("sm" finds Smith), since a
+// substring that short matches most of the register and its trigrams
+// cannot be looked up.
+func searchMatch(typed string, scope Scope) string {
+	// The bars mark the start of a word in the index, a double quote ends
+	// an FTS5 phrase and a NUL ends FTS5's reading of the query: none is
+	// part of a name.
+	clean := strings.Map(func(r rune) rune {
+		if r == '|' || r == '"' || unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, typed)
+	var words []string
+	for _, w := range strings.Fields(foldKey(clean)) {
+		switch utf8.RuneCountInString(w) {
+		case 1:
+			words = append(words, `starts : "||`+w+`"`)
+		case 2:
+			words = append(words, `starts : "|`+w+`"`)
+		default:
+			words = append(words, `names : "`+w+`"`)
+		}
+	}
+	if len(words) == 0 {
+		return searchNothing
+	}
+	match := strings.Join(words, " AND ")
+	switch scope {
+	case ScopeOpen:
+		return `scope : "#o#" AND ` + match
+	case ScopeClosed:
+		return `scope : "#c#" AND ` + match
+	}
+	return match
+}
