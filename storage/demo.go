@@ -875,7 +875,7 @@ func (g *demoGen) live(l *life, long bool) {
 	for notes > 1 {
 		noteAt()
 	}
-	if l.ended || (g.chance(0.004) && !long) {
+	if l.ended || (!long && r.ReceivedAt.After(g.now.AddDate(-1, 0, 0)) && g.chance(0.03)) {
 		return // still open: work that was forgotten shows as overdue
 	}
 
