@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -57,7 +60,8 @@ func trustUnsafe(s string) string {
 // Hostile text in every field the register shows comes out of list (table,
 // CSV, JSON) and show (text, JSON) safely: no control or bidi character
 // reaches the terminal, table rows keep their width, no CSV cell can start
-// a formula, and JSON stays valid.
+// a formula, JSON stays valid, and the acknowledgement (text and PDF)
+// holds no control or bidi character.
 func TestHostileTextInListAndShow(t *testing.T) {
 	e := newTrustEnv(t)
 	ctx := context.Background()
@@ -130,6 +134,38 @@ func TestHostileTextInListAndShow(t *testing.T) {
 		out = e.ok("show", ref, "--json")
 		if !json.Valid([]byte(out)) || strings.ContainsAny(out, "\x1b\x00") {
 			t.Errorf("show %s --json is not clean JSON", ref)
+		}
+	}
+
+	// The acknowledgement's text twin and PDF, for every hostile value.
+	outDir := t.TempDir()
+	pdftotext, _ := exec.LookPath("pdftotext")
+	for _, ref := range refs {
+		out := e.ok(append([]string{"export", ref, "--kind", "acknowledgement", "--out", outDir}, e.asLead()...)...)
+		if trustUnsafe(out) != "" {
+			t.Errorf("export %s printed unsafe text", ref)
+		}
+		txt, err := os.ReadFile(filepath.Join(outDir, ref+" acknowledgement.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(txt), "\n") {
+			if why := trustUnsafe(strings.TrimSuffix(line, "\r")); why != "" {
+				t.Errorf("%s acknowledgement.txt line %d holds %s: %q", ref, i, why, line)
+			}
+		}
+		if pdftotext == "" {
+			continue
+		}
+		pdf, err := exec.Command(pdftotext, "-enc", "UTF-8", filepath.Join(outDir, ref+" acknowledgement.pdf"), "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext %s: %v", ref, err)
+		}
+		if !strings.Contains(string(pdf), ref) {
+			t.Fatalf("the PDF of %s does not hold its reference: the check proves nothing", ref)
+		}
+		if strings.ContainsAny(string(pdf), "\x1b\x00\u009b\u202e\u2066") {
+			t.Errorf("the PDF of %s holds a control or bidi character", ref)
 		}
 	}
 	e.ok("audit", "verify")

@@ -334,12 +334,22 @@ func (p *pdfWriter) wrap(s string, width float64) []string {
 					out = append(out, line)
 					line = ""
 				}
-				// Cut an over-long word at the last rune that fits.
+				// Cut an over-long word at the last rune that fits. Widths
+				// are first summed rune by rune, so a pasted 10,000-character
+				// word costs one measure per rune, not one per prefix (which
+				// took minutes); a real measure then settles the cut.
 				r := []rune(w)
 				if len(r) == 1 {
 					break // one glyph wider than the line: print it as it is
 				}
-				n := len(r) - 1
+				n, sum := 0, 0.0
+				for n < len(r)-1 {
+					if sum += measure(string(r[n])); sum > width {
+						break
+					}
+					n++
+				}
+				n = max(n, 1)
 				for n > 1 && measure(string(r[:n])) > width {
 					n--
 				}
