@@ -18,6 +18,10 @@ import (
 // DemoPassphrase is the passphrase of every staff member the demo creates.
 const DemoPassphrase = "rightsdesk demo"
 
+// DemoPIN is the unlock PIN of every staff member the demo creates, so
+// that signing in goes straight to the board.
+const DemoPIN = "735924"
+
 // DemoYears is how far back the demo's requests go.
 const DemoYears = 10
 
@@ -66,6 +70,7 @@ type DemoResult struct {
 	Notes      int
 	Staff      []DemoStaff
 	Passphrase string
+	PIN        string
 	SetUp      bool // the clinic was set up by the demo
 
 	refused int // actions the domain refused; the generator plans none
@@ -85,7 +90,7 @@ const demoBatch = 10000
 // clinic policy's defaults) with demo staff whose passphrase is
 // DemoPassphrase; a clinic already set up gets the demo staff it lacks.
 func (s *Store) GenerateDemo(ctx context.Context, o DemoOptions) (DemoResult, error) {
-	res := DemoResult{Passphrase: DemoPassphrase}
+	res := DemoResult{Passphrase: DemoPassphrase, PIN: DemoPIN}
 	if o.Requests < 0 || o.Requests > 10_000_000 {
 		return res, model.Invalid("requests", "the number of demo requests must be from 0 to 10,000,000", "choose a smaller number")
 	}
@@ -103,6 +108,10 @@ func (s *Store) GenerateDemo(ctx context.Context, o DemoOptions) (DemoResult, er
 			return res, fmt.Errorf("set up the demo clinic: %w", err)
 		}
 		res.SetUp = true
+		if err := s.SetPIN(ctx, admin, DemoPIN, start.Add(-time.Hour)); err != nil {
+			return res, fmt.Errorf("set the demo PIN: %w", err)
+		}
+		admin.HasPIN = true
 		res.Staff = append(res.Staff, DemoStaff{admin, true})
 	} else if !o.Force {
 		var n int
@@ -324,6 +333,10 @@ func (s *Store) ensureDemoStaff(ctx context.Context, res *DemoResult, at time.Ti
 		if err != nil {
 			return fmt.Errorf("add demo staff: %w", err)
 		}
+		if err := s.SetPIN(ctx, st, DemoPIN, at); err != nil {
+			return fmt.Errorf("set the demo PIN: %w", err)
+		}
+		st.HasPIN = true
 		res.Staff = append(res.Staff, DemoStaff{st, true})
 	}
 	return nil

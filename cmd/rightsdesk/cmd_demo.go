@@ -27,7 +27,7 @@ each driven through the same rules as the desk and each change in the audit
 trail. The same --seed gives the same requests.
 
 On an empty database it first sets up the clinic with the policy's defaults
-and demo staff who share one passphrase (printed at the end). It refuses a
+and demo staff who share one passphrase and PIN (printed at the end). It refuses a
 register that already holds requests: made-up requests cannot be told apart
 from real ones afterwards. Use a database of its own:
 
@@ -64,7 +64,7 @@ from real ones afterwards. Use a database of its own:
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "Made %d made-up requests (%d events, %d notes) in %s, in %s.\n",
 				res.Requests, res.Events, res.Notes, time.Since(start).Round(100*time.Millisecond), st.Path())
-			fmt.Fprintf(out, "Demo staff (passphrase %q):\n", res.Passphrase)
+			fmt.Fprintf(out, "Demo staff (passphrase %q, unlock PIN %s):\n", res.Passphrase, res.PIN)
 			for _, m := range res.Staff {
 				note := ""
 				if !m.Created {
