@@ -20,9 +20,16 @@ const registerCols = `r.reference, r.received_at, r.kind, r.channel, r.rule, r.r
 
 // EachRegisterRow streams every request the filter matches, in the list's
 // order, with what `list --csv` writes: no staff, timeline or notes, and
-// evidence by type and date only. One row is held at a time.
+// evidence by type and date only. One row is held at a time. Anonymised
+// (purged) requests are left out: their patient is gone, so they could not
+// be imported again, and they are kept only for the report's figures.
 func (s *Store) EachRegisterRow(ctx context.Context, f Filter, fn func(model.Request) error) error {
 	where, args := f.where()
+	if where == "" {
+		where = " WHERE r.anonymised = 0"
+	} else {
+		where += " AND r.anonymised = 0"
+	}
 	rows, err := s.db.QueryContext(ctx, "SELECT "+registerCols+" FROM requests r JOIN subjects p ON p.id = r.subject_id"+where+f.order(), args...)
 	if err != nil {
 		return fmt.Errorf("read the register: %w", err)
