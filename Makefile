@@ -42,9 +42,10 @@ fuzz:
 	  done; \
 	done
 
-## bench: run every benchmark with memory figures
+## bench: run every benchmark with memory figures, one package at a time
+## (packages run side by side would share the CPU and skew each other)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 60m ./...
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -timeout 60m ./...
 
 clean:
 	rm -rf bin

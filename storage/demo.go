@@ -638,7 +638,7 @@ func (g *demoGen) newRequest(ref string, at time.Time, long bool) model.Request 
 	if rel.ActsForOther() {
 		surname := lastWord(r.Subject.Name)
 		if rel == model.RelRepresentative {
-			surname = pick(g, demoSurnames)
+			surname = g.surname()
 		}
 		r.Requester.Name = pick(g, demoFirstNames) + " " + surname
 		r.Requester.Email = g.email(r.Requester.Name)
@@ -709,7 +709,7 @@ func (g *demoGen) subject(at time.Time, child bool) model.Subject {
 	}
 	day := model.DateOf(at.In(g.loc))
 	dob := day.AddDate(-age-1, 0, 1+g.rng.IntN(364))
-	name := pick(g, demoFirstNames) + " " + pick(g, demoSurnames)
+	name := pick(g, demoFirstNames) + " " + g.surname()
 	p := model.Subject{Name: name, DateOfBirth: dob, Email: g.email(name)}
 	if g.chance(0.6) {
 		p.Phone = g.phone(g.st.Rule)
@@ -723,6 +723,28 @@ func (g *demoGen) subject(at time.Time, child bool) model.Subject {
 		g.people[g.rng.IntN(len(g.people))] = p
 	}
 	return p
+}
+
+// surname is drawn as a register's are: a few common ones (the first of
+// demoSurnames as often as Smith is in Britain, about 1 in 80) and a long
+// tail of rarer ones, so that searching for a name finds as many rows as
+// it would in a real register.
+func (g *demoGen) surname() string {
+	if g.chance(0.3) {
+		// Weights 1/(rank+10): Smith takes about 4% of these.
+		total := 0.0
+		for i := range demoSurnames {
+			total += 1 / float64(i+11)
+		}
+		x := g.rng.Float64() * total
+		for i, n := range demoSurnames {
+			if x -= 1 / float64(i+11); x < 0 {
+				return n
+			}
+		}
+		return demoSurnames[len(demoSurnames)-1]
+	}
+	return pick(g, demoSurnameStarts) + pick(g, demoSurnameEnds)
 }
 
 // email makes an address at a reserved example domain.

@@ -30,6 +30,16 @@ var demoSurnames = []string{
 	"Smith-Jones", "Ap Rhys", "van der Berg", "de la Cruz", "St. John", "Abu-Bakr", "Lloyd", "Hughes", "Morgan", "Price",
 }
 
+// The long tail of surnames: 28 × 16 English place-like names.
+var demoSurnameStarts = []string{
+	"Ash", "Black", "Brad", "Brook", "Carl", "Chad", "Dun", "Ed", "Fair", "Farn", "Gold", "Hart", "Hol", "Kings",
+	"Lang", "Mar", "Nor", "Ox", "Pen", "Ray", "Shel", "Stan", "Thorn", "Wal", "Wes", "Whit", "Win", "Wood",
+}
+
+var demoSurnameEnds = []string{
+	"ley", "ton", "field", "ford", "wood", "worth", "by", "ham", "well", "more", "dale", "bridge", "combe", "hurst", "stone", "wick",
+}
+
 var demoStreets = []string{
 	"Acacia Avenue", "Station Road", "Church Lane", "High Street", "Victoria Road", "Mill Lane",
 	"Park Crescent", "The Green", "Orchard Close", "Queen's Road", "Kingsway", "Meadow View",

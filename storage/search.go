@@ -31,8 +31,8 @@ const searchNothing = `names : "|||"`
 
 // searchMatch turns what was typed in the board's search into an FTS5
 // query over request_search (see migrations 00002 and 00003): every typed
-// word in the patient's or the requester's name, among the open or the
-// closed requests as scope says. A word of three or more characters
+// word in the patient's or the requester's name, among the open requests
+// when scope says so. A word of three or more characters
 // matches anywhere in a name ("smi" finds Smith and Goldsmith); one or two
 // characters match the start of a word ("sm" finds Smith), since a
 // substring that short matches most of the register and its trigrams
@@ -62,11 +62,10 @@ func searchMatch(typed string, scope Scope) string {
 		return searchNothing
 	}
 	match := strings.Join(words, " AND ")
-	switch scope {
-	case ScopeOpen:
+	// Only the open requests are few enough for their mark to narrow the
+	// search; SQL drops the few open ones from a search of closed ones.
+	if scope == ScopeOpen {
 		return `scope : "#o#" AND ` + match
-	case ScopeClosed:
-		return `scope : "#c#" AND ` + match
 	}
 	return match
 }
