@@ -10,19 +10,35 @@ import (
 // typed with a digit in it is the start of a reference (a name has no
 // digits), found by a range of the index on (open, reference). Anything
 // else is a name, found in the full-text index, or the start of a
-// reference without digits (from an older register); one character alone
-// is not taken as a reference's start, since it would match nearly all.
-// None of these reads every row.
+// reference without digits (from an older register); fewer than three
+// characters ("R", "R-") are not taken as a reference's start, since they
+// match nearly every one. None of these reads every row.
 func searchCondition(typed string, scope Scope) (string, []any) {
 	like := escapeLike(typed) + "%"
-	if strings.ContainsFunc(typed, unicode.IsDigit) {
+	if digits := countDigits(typed); digits >= 4 {
 		return `r.reference LIKE ? ESCAPE '\'`, []any{like}
+	} else if digits > 0 {
+		// With fewer than four digits ("R-20") the prefix matches decades of
+		// requests: reading them in the board's order and stopping at a
+		// window is quicker than finding them all by the index and sorting.
+		// The + keeps SQLite from the range; a count still reads the index.
+		return `+r.reference LIKE ? ESCAPE '\'`, []any{like}
 	}
 	names := "r.id IN (SELECT rowid FROM request_search WHERE request_search MATCH ?)"
-	if utf8.RuneCountInString(typed) < 2 {
+	if utf8.RuneCountInString(typed) < 3 {
 		return names, []any{searchMatch(typed, scope)}
 	}
 	return "(" + names + ` OR r.reference LIKE ? ESCAPE '\')`, []any{searchMatch(typed, scope), like}
+}
+
+func countDigits(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
 }
 
 // searchNothing is an FTS5 query that matches no request: no name holds
