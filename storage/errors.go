@@ -36,8 +36,31 @@ func classify(err error) error {
 		return &friendly{ErrReadOnly, err}
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 		return &friendly{ErrBusy, err}
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+		// Open checks only the schema (store.go); damage elsewhere in
+		// the file shows up when a read reaches it.
+		return &friendly{ErrDamaged, err}
 	}
 	return err
+}
+
+// IsDamaged reports whether err says the database file is damaged:
+// ErrDamaged, or SQLite's "corrupt" or "not a database" from a read whose
+// error did not pass through classify (most reads wrap SQLite's error
+// with what they were doing).
+func IsDamaged(err error) bool {
+	if errors.Is(err, ErrDamaged) {
+		return true
+	}
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+		return true
+	}
+	return false
 }
 
 // friendly shows a person the plain message while errors.Is still finds

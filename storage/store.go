@@ -50,7 +50,8 @@ type Store struct {
 	path string
 }
 
-// ErrDamaged is returned when the file fails SQLite's quick_check.
+// ErrDamaged is returned when the file fails SQLite's quick_check, or a
+// read finds it damaged (classify).
 var ErrDamaged = errors.New("the database file is damaged")
 
 // ErrNotDatabase is returned when the file is not a rightsdesk database.
@@ -73,7 +74,8 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + path + "?" + strings.Join(q, "&")
 }
 
-// Open opens (creating if needed) the database at path, checks it and
+// Open opens (creating if needed) the database at path, checks that it is
+// a rightsdesk database (cheaply: QuickCheck reads the whole file) and
 // brings its schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
 	dir := filepath.Dir(path)
@@ -107,14 +109,41 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// check runs quick_check so that a damaged file is reported, not crashed on.
+// check makes sure, cheaply, that the file is a rightsdesk database before
+// anything is migrated into it or read from it: SQLite reads the header and
+// parses the whole schema, and a file that already holds tables must hold
+// goose's table of applied migrations. It reads a few pages, not the file:
+// the full QuickCheck reads every page (seconds on a large register), so
+// it runs where it is worth the wait (the desk, after its first frame), and
+// damage met by a later read is reported as ErrDamaged (errors.go).
 func (s *Store) check(ctx context.Context) error {
-	rows, err := s.db.QueryContext(ctx, "PRAGMA quick_check")
+	var tables int
+	var goose bool
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(max(name = 'goose_db_version'), 0)
+		FROM sqlite_schema WHERE type = 'table'`).Scan(&tables, &goose)
+	if err == nil && tables > 0 && !goose {
+		return fmt.Errorf("open database %s: %w", s.path, ErrNotDatabase)
+	}
+	if err == nil && goose {
+		var version int64
+		err = s.db.QueryRowContext(ctx, "SELECT coalesce(max(version_id), 0) FROM goose_db_version").Scan(&version)
+	}
 	if err != nil {
 		if isNotADB(err) {
 			return fmt.Errorf("open database %s: %w", s.path, ErrNotDatabase)
 		}
 		return fmt.Errorf("check database %s: %w", s.path, classifyOpen(s.path, err)) // a read-only folder, a damaged file say so (openerror.go)
+	}
+	return nil
+}
+
+// QuickCheck runs SQLite's quick_check over the whole file, so that damage
+// anywhere in it is found before a read stumbles on it. It returns
+// ErrDamaged (with SQLite's first complaint) when the file is damaged.
+func (s *Store) QuickCheck(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, "PRAGMA quick_check")
+	if err != nil {
+		return fmt.Errorf("check database %s: %w", s.path, classifyOpen(s.path, err))
 	}
 	defer rows.Close()
 	var problems []string
@@ -128,12 +157,13 @@ func (s *Store) check(ctx context.Context) error {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		if isNotADB(err) {
-			return fmt.Errorf("open database %s: %w", s.path, ErrNotDatabase)
+		if ctx.Err() != nil { // stopped, not damaged
+			return fmt.Errorf("check database %s: %w", s.path, ctx.Err())
 		}
 		return fmt.Errorf("check database %s: %w: %w", s.path, ErrDamaged, err)
 	}
 	if len(problems) > 0 {
+		// SQLite's complaint names pages and tables, never their contents.
 		return fmt.Errorf("check database %s: %w (%s)", s.path, ErrDamaged, problems[0])
 	}
 	return nil

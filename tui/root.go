@@ -4,6 +4,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -44,6 +45,9 @@ type Deps struct {
 	// IdleCheck is how often the idle lock is checked (default 15s; a
 	// negative value turns the timer off, for tests that drive the clock).
 	IdleCheck time.Duration
+	// RestoreAdvice says which backup to restore, and how, should the
+	// database turn out to be damaged.
+	RestoreAdvice string
 }
 
 // Model is the root of the desk.
@@ -65,6 +69,11 @@ type Model struct {
 	lastKey     time.Time
 	idleEvery   time.Duration
 	keys        rootKeys
+
+	// damaged is set once the database is found damaged: the damaged
+	// screen then stays whatever else arrives.
+	damaged       bool
+	restoreAdvice string
 }
 
 type rootKeys struct {
@@ -91,6 +100,8 @@ func New(d Deps) *Model {
 		help:      help.New(),
 		keys:      newRootKeys(),
 		idleEvery: d.IdleCheck,
+
+		restoreAdvice: d.RestoreAdvice,
 	}
 	if m.idleEvery == 0 {
 		m.idleEvery = 15 * time.Second
@@ -141,6 +152,7 @@ func (m *Model) idleTick() tea.Cmd {
 }
 
 // Init asks for the background colour and whether the clinic is set up.
+// The whole-file check starts once that answer is on screen (startMsg).
 func (m *Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.startCmd(), m.idleTick())
 }
@@ -222,8 +234,26 @@ func (m *Model) doLock() tea.Cmd {
 	return m.lock.Init()
 }
 
+// showDamaged puts up the damaged screen for good.
+func (m *Model) showDamaged(err error) tea.Cmd {
+	m.damaged = true
+	m.locked, m.lock = false, nil
+	m.showHelp, m.confirmQuit = false, false
+	m.status = ""
+	m.s.user = model.Staff{}
+	return m.setStack(newDamagedScreen(m.s, err, m.restoreAdvice))
+}
+
 // Update routes a message: global keys first, then the screen on top.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.damaged {
+		// Whatever was under way when the damage was found is dropped.
+		switch msg.(type) {
+		case tea.WindowSizeMsg, tea.BackgroundColorMsg, tea.KeyPressMsg, quitMsg:
+		default:
+			return m, nil
+		}
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.s.width, m.s.height = msg.Width, msg.Height
@@ -240,16 +270,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case startMsg:
 		m.started = true
+		if storage.IsDamaged(msg.err) {
+			return m, m.showDamaged(msg.err)
+		}
 		if msg.err != nil {
 			m.status, m.statusErr = errText(msg.err), true
-			return m, nil
+			return m, checkCmd(m.s.store)
 		}
 		if !msg.setUp {
 			m.s.settings.ClinicName = ""
-			return m, m.setStack(newSetupScreen(m.s))
+			return m, tea.Batch(m.setStack(newSetupScreen(m.s)), checkCmd(m.s.store))
 		}
 		m.s.settings = msg.settings
-		return m, m.setStack(newSignInScreen(m.s, ""))
+		return m, tea.Batch(m.setStack(newSignInScreen(m.s, "")), checkCmd(m.s.store))
+	case checkedMsg:
+		if storage.IsDamaged(msg.err) || errors.Is(msg.err, storage.ErrNotDatabase) {
+			return m, m.showDamaged(msg.err)
+		}
+		if msg.err != nil {
+			m.status, m.statusErr = "could not check the database file: "+errText(msg.err), true
+		}
+		return m, nil
 	case signedInMsg:
 		m.s.user, m.s.settings, m.s.chainVerified = msg.staff, msg.settings, msg.chain
 		m.locked, m.lock = false, nil

@@ -72,6 +72,8 @@ func errText(err error) string {
 				return e.Error()
 			}
 		}
+	case storage.IsDamaged(err):
+		return "the database file is damaged: nothing was saved; quit, and restore the newest backup (rightsdesk names it when it starts)"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "the database did not answer in time: nothing was saved; try again"
 	}

@@ -41,13 +41,36 @@ func (a *app) open(ctx context.Context) (*storage.Store, error) {
 	path := a.dbPath()
 	st, err := storage.Open(ctx, path)
 	if err != nil {
-		if errors.Is(err, storage.ErrDamaged) || errors.Is(err, storage.ErrNotDatabase) {
-			return nil, fmt.Errorf("%w\n%s", err, restoreAdvice(path))
+		if errors.Is(err, storage.ErrNotDatabase) {
+			return nil, adviceError{err, restoreAdvice(path)}
 		}
-		return nil, err
+		return nil, a.adviseRestore(err)
 	}
 	return st, nil
 }
+
+// adviseRestore gives an error that says the database is damaged the
+// newest backup to restore. Open only checks the schema, so the damage
+// may be met by any later read, whose error says what it was doing.
+func (a *app) adviseRestore(err error) error {
+	var ae adviceError
+	if !storage.IsDamaged(err) || errors.As(err, &ae) {
+		return err
+	}
+	if !errors.Is(err, storage.ErrDamaged) {
+		err = fmt.Errorf("%w: %w", storage.ErrDamaged, err)
+	}
+	return adviceError{err, restoreAdvice(a.dbPath())}
+}
+
+// adviceError is an error followed by what to do about it.
+type adviceError struct {
+	err    error
+	advice string
+}
+
+func (e adviceError) Error() string { return e.err.Error() + "\n" + e.advice }
+func (e adviceError) Unwrap() error { return e.err }
 
 // restoreAdvice names the newest backup beside the database, if any.
 func restoreAdvice(path string) string {

@@ -23,6 +23,12 @@ func (a *app) runTUI(ctx context.Context) error {
 	defer st.Close()
 	in, ok := a.stdin.(*os.File)
 	if !ok || !a.isTerminal() {
+		// The desk checks the whole file after its first frame; with no
+		// frame to show, check it here, so that a damaged database is
+		// still what is reported.
+		if err := st.QuickCheck(ctx); err != nil {
+			return a.adviseRestore(err)
+		}
 		return usage("the desk needs a terminal; for scripts use the subcommands (see rightsdesk --help)")
 	}
 	out, _ := a.stdout.(*os.File)
@@ -37,6 +43,7 @@ func (a *app) runTUI(ctx context.Context) error {
 		DarkBackground: true,
 		ExportDir:      filepath.Join(filepath.Dir(st.Path()), "exports"),
 		StartDir:       home,
+		RestoreAdvice:  restoreAdvice(st.Path()),
 	})
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) && !errors.Is(err, context.Canceled) {

@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return 0
 	}
+	err = a.adviseRestore(err)
 	var pe problemError
 	if errors.As(err, &pe) {
 		if pe.msg != "" {
