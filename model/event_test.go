@@ -26,8 +26,12 @@ func sampleEvent() Event {
 // Event.Canonical: a version tag, then every field as an 8-byte big-endian
 // length and its bytes.
 func canonicalByHand(fields ...string) []byte {
+	return canonicalTagged("rightsdesk-event-v1", fields...)
+}
+
+func canonicalTagged(tag string, fields ...string) []byte {
 	var b []byte
-	for _, f := range append([]string{"rightsdesk-event-v1"}, fields...) {
+	for _, f := range append([]string{tag}, fields...) {
 		b = binary.BigEndian.AppendUint64(b, uint64(len(f)))
 		b = append(b, f...)
 	}
@@ -53,6 +57,91 @@ func TestEventCanonicalFormat(t *testing.T) {
 	}
 	if len(e.ComputeHash(nil)) != HashSize || HashSize != 32 {
 		t.Fatalf("hash size %d", len(e.ComputeHash(nil)))
+	}
+}
+
+// TestEventCanonicalFormatWithText: an event with a text is version 2,
+// with the text's digest as the last field.
+func TestEventCanonicalFormatWithText(t *testing.T) {
+	e := sampleEvent()
+	e.Action, e.Detail, e.Text = "refused", "in_progress → refused", "manifestly excessive"
+	salt := []byte("0123456789abcdef")
+	sum := sha256.Sum256(append(append([]byte(nil), salt...), e.Text...))
+	e.TextDigest = TextDigest(salt, e.Text)
+	if !bytes.Equal(e.TextDigest, sum[:]) {
+		t.Fatalf("TextDigest = %x, want SHA-256(salt || text) = %x", e.TextDigest, sum)
+	}
+	want := canonicalTagged("rightsdesk-event-v2", "42", "2026-03-10T10:00:00.123456789Z", "7", "Dee Desk", "refused", "R-2026-0042", "in_progress → refused", string(sum[:]))
+	if got := e.Canonical(); !bytes.Equal(got, want) {
+		t.Fatalf("Canonical =\n%q\nwant\n%q", got, want)
+	}
+	const golden = "5b44150c2c3329db09252d50754682748865d6947edece7f08e8826c955a043e"
+	if got := hex.EncodeToString(e.ComputeHash(make([]byte, HashSize))); got != golden {
+		t.Errorf("hash of the sample event with a text after the zero hash = %s, want %s", got, golden)
+	}
+}
+
+// TestChainHasherMatchesComputeHash: the walk's reusable hasher gives the
+// same hash as ComputeHash, for times with and without fractions and for
+// events with and without a text.
+func TestChainHasherMatchesComputeHash(t *testing.T) {
+	var c ChainHasher
+	prev := bytes.Repeat([]byte{3}, HashSize)
+	for i, at := range []time.Time{
+		time.Date(2026, 3, 10, 10, 0, 0, 0, time.UTC),
+		time.Date(2026, 3, 10, 10, 0, 0, 100_000_000, time.UTC),
+		time.Date(2026, 3, 10, 10, 0, 0, 123456789, sampleLondon),
+		time.Date(1999, 12, 31, 23, 59, 59, 1, time.UTC),
+	} {
+		for _, text := range []string{"", "a reason"} {
+			e := sampleEvent()
+			e.Seq, e.At, e.ActorID = int64(i)*1_000_003, at, int64(-i)
+			if text != "" {
+				e.Text, e.TextDigest = text, TextDigest(make([]byte, TextSaltSize), text)
+			}
+			got := c.Hash(prev, &e, []byte(CanonicalTime(at)))
+			if want := e.ComputeHash(prev); !bytes.Equal(got, want) {
+				t.Errorf("%s %q: ChainHasher %x, ComputeHash %x", at, text, got, want)
+			}
+		}
+	}
+}
+
+func TestTextDigestAndErasure(t *testing.T) {
+	var c ChainHasher
+	salt := bytes.Repeat([]byte{9}, TextSaltSize)
+	d := TextDigest(salt, "Mr Smith shouted at staff")
+	if !c.TextMatches(d, salt, []byte("Mr Smith shouted at staff")) {
+		t.Fatal("the text does not match its own digest")
+	}
+	if c.TextMatches(d, salt, []byte("Mr Smyth shouted at staff")) {
+		t.Error("an edited text matches")
+	}
+	// Moving a byte from the salt into the text keeps SHA-256(salt||text),
+	// but not the salt's length.
+	if c.TextMatches(d, salt[:TextSaltSize-1], append([]byte{9}, "Mr Smith shouted at staff"...)) {
+		t.Error("a salt and text that traded a byte match")
+	}
+	e := Event{Detail: "in_progress → refused", Text: "Mr Smith shouted at staff", TextDigest: d}
+	if e.Erased() || e.Explained() != "in_progress → refused; reason: Mr Smith shouted at staff" {
+		t.Errorf("with text: erased %v, %q", e.Erased(), e.Explained())
+	}
+	e.Text = ""
+	if !e.Erased() || e.Explained() != "in_progress → refused; reason: (erased)" {
+		t.Errorf("erased: erased %v, %q", e.Erased(), e.Explained())
+	}
+	for _, tc := range []struct {
+		e    Event
+		want string
+	}{
+		{Event{Detail: "note added"}, "note added"},
+		{Event{Text: "appeal upheld", TextDigest: d}, "reason: appeal upheld"},
+		{Event{TextDigest: d}, "reason: (erased)"},
+		{Event{}, ""},
+	} {
+		if got := tc.e.Explained(); got != tc.want || tc.e.Erased() != (tc.want == "reason: (erased)") {
+			t.Errorf("%+v: %q (erased %v), want %q", tc.e, got, tc.e.Erased(), tc.want)
+		}
 	}
 }
 
@@ -108,6 +197,22 @@ func TestEventHashIsUnambiguous(t *testing.T) {
 	e.Action = ""
 	add("a forged length prefix", e)
 
+	// The text's digest: present or not, its bytes, and its bytes moved
+	// into the detail.
+	digest := TextDigest(bytes.Repeat([]byte{7}, TextSaltSize), "manifestly excessive")
+	e = base
+	e.TextDigest = digest
+	add("with a text", e)
+	e.TextDigest = append([]byte(nil), digest...)
+	e.TextDigest[HashSize-1] ^= 1
+	add("another text", e)
+	e = base
+	e.Detail += string(digest)
+	add("digest in the detail", e)
+	e = base
+	e.Detail, e.TextDigest = "", []byte(base.Detail)
+	add("detail as the digest", e)
+
 	for name, edit := range map[string]func(*Event){
 		"seq":        func(e *Event) { e.Seq++ },
 		"time":       func(e *Event) { e.At = e.At.Add(time.Nanosecond) },
@@ -139,6 +244,15 @@ func TestEventHashIgnoresWhatIsNotRecorded(t *testing.T) {
 	london.PrevHash, london.Hash = []byte("x"), []byte("y")
 	if !bytes.Equal(london.ComputeHash(prev), h) {
 		t.Error("the hash depends on the time zone or on the stored hashes")
+	}
+	// Nor does the text itself: the chain covers its digest only, so the
+	// text can be erased and the chain still verify.
+	erased := e
+	erased.TextDigest = TextDigest(make([]byte, TextSaltSize), "appeal upheld")
+	withText := erased
+	withText.Text = "appeal upheld"
+	if !bytes.Equal(erased.ComputeHash(prev), withText.ComputeHash(prev)) {
+		t.Error("the hash depends on the text, not only on its digest")
 	}
 	// A monotonic clock reading does not count.
 	now := time.Now()

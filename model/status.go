@@ -105,12 +105,16 @@ type Ctx struct {
 // Today is the clinic's current date.
 func (c Ctx) Today() time.Time { return DateOf(c.Now.In(c.Settings.Location())) }
 
-// Change is what an action did, for the event log: no personal data.
+// Change is what an action did, for the event log. Detail holds only
+// structured facts, no personal data; Reason is the free text staff typed
+// (a refusal's, an extension's, ...), which may name people and so is
+// kept apart, where it can be erased with the request.
 type Change struct {
 	Action Action
 	From   Status
 	To     Status
 	Detail string
+	Reason string
 }
 
 // Open is true while the request is not closed.
@@ -160,6 +164,8 @@ func (r *Request) Log(c Ctx) ([]Change, error) {
 		r.Status = StatusRefused
 		r.OutcomeReason = ChildRefusalReason(c.Settings)
 		r.ClosedOn = c.Today()
+		// The clinic's own wording, not typed about this patient: it stays
+		// in the chain.
 		return append(changes, Change{Action: ActRefuse, From: StatusAwaitingVerification, To: StatusRefused, Detail: "reason: " + r.OutcomeReason}), nil
 	}
 	if ch, ok := r.settle(c, r.ReceivedOn()); ok {
@@ -338,7 +344,7 @@ func (r *Request) Apply(op Op, c Ctx) ([]Change, error) {
 	case ActPause:
 		r.PauseReason = op.PauseReason
 		r.PausedSince = today
-		change.Detail = "reason: " + string(op.PauseReason)
+		change.Detail = "reason: " + string(op.PauseReason) // one of a fixed list: no free text
 	case ActResume:
 		change.Detail = "after " + fmt.Sprint(max(0, DaysBetween(r.PausedSince, today))) + " days paused (" + string(r.PauseReason) + ")"
 		r.endPause(today)
@@ -348,13 +354,11 @@ func (r *Request) Apply(op Op, c Ctx) ([]Change, error) {
 		}
 		r.ClosedOn = today
 		r.OutcomeReason = reason
-		if reason != "" {
-			change.Detail = "reason: " + reason
-		}
+		change.Reason = reason
 	case ActReopen:
 		r.ClosedOn = time.Time{}
 		r.OutcomeReason = ""
-		change.Detail = "reason: " + reason
+		change.Reason = reason
 	}
 	r.Status = to
 	out := []Change{change}
@@ -397,7 +401,7 @@ func (r *Request) extend(op Op, c Ctx, reason string) ([]Change, error) {
 	r.ExtensionReason = reason
 	r.ExtensionNotifiedOn = told
 	ndl := r.Deadline(c.Cal)
-	return []Change{{Action: ActExtend, From: r.Status, To: r.Status, Detail: "due " + ndl.Effective.Format("2006-01-02") + "; told " + told.Format("2006-01-02") + "; reason: " + reason}}, nil
+	return []Change{{Action: ActExtend, From: r.Status, To: r.Status, Detail: "due " + ndl.Effective.Format("2006-01-02") + "; told " + told.Format("2006-01-02"), Reason: reason}}, nil
 }
 
 // Consistent checks a request whose status came from elsewhere (an import,

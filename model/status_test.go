@@ -283,8 +283,8 @@ func TestReopenIsALeadsActionWithAReason(t *testing.T) {
 		if !r.ClosedOn.IsZero() || r.OutcomeReason != "" {
 			t.Errorf("re-opened %s keeps closed on %s and reason %q", from, r.ClosedOn, r.OutcomeReason)
 		}
-		if !strings.Contains(ch[0].Detail, "patient asked again") {
-			t.Errorf("re-open change %q does not carry the reason", ch[0].Detail)
+		if ch[0].Reason != "patient asked again" || strings.Contains(ch[0].Detail, "patient asked again") {
+			t.Errorf("re-open change %+v does not carry the reason apart from its detail", ch[0])
 		}
 		// Verified by a passport: it goes straight back to work.
 		if r.Status != StatusInProgress || len(ch) != 2 || ch[1].Action != ActVerified {

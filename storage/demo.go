@@ -3,6 +3,7 @@ package storage
 import (
 	"container/heap"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -159,6 +160,7 @@ func (s *Store) GenerateDemo(ctx context.Context, o DemoOptions) (DemoResult, er
 				return err
 			}
 			defer w.close()
+			w.seed = o.Seed
 			for n := 0; n < demoBatch; n++ {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -368,7 +370,9 @@ type chainWriter struct {
 	seq    int64
 	prev   []byte
 	events *sql.Stmt
+	texts  *sql.Stmt
 	notes  *sql.Stmt
+	seed   uint64 // the demo's: its texts' salts come from it and seq
 }
 
 func newChainWriter(tx *sql.Tx) (*chainWriter, error) {
@@ -379,12 +383,16 @@ func newChainWriter(tx *sql.Tx) (*chainWriter, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("read the audit trail's tail: %w", err)
 	}
-	if w.events, err = tx.Prepare(`INSERT INTO events (seq, at, actor_id, actor_name, action, reference, detail, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+	if w.events, err = tx.Prepare(eventInsert); err != nil {
 		return nil, fmt.Errorf("prepare events: %w", err)
+	}
+	if w.texts, err = tx.Prepare(eventTextInsert); err != nil {
+		w.events.Close()
+		return nil, fmt.Errorf("prepare event texts: %w", err)
 	}
 	if w.notes, err = tx.Prepare("INSERT INTO notes (request_id, text, by_staff, at) VALUES (?, ?, ?, ?)"); err != nil {
 		w.events.Close()
+		w.texts.Close()
 		return nil, fmt.Errorf("prepare notes: %w", err)
 	}
 	return w, nil
@@ -392,16 +400,35 @@ func newChainWriter(tx *sql.Tx) (*chainWriter, error) {
 
 func (w *chainWriter) close() {
 	w.events.Close()
+	w.texts.Close()
 	w.notes.Close()
+}
+
+// demoSalt is the salt of a demo event's text: made from the seed, not at
+// random, so that the same seed gives the same chain. Made-up texts need
+// no secret salt.
+func demoSalt(seed uint64, seq int64) []byte {
+	sum := sha256.Sum256(fmt.Appendf(nil, "rightsdesk demo salt %d %d", seed, seq))
+	return sum[:model.TextSaltSize]
 }
 
 func (w *chainWriter) append(e model.Event) error {
 	e.Seq = w.seq + 1
 	e.At = e.At.UTC()
 	e.PrevHash = w.prev
+	var salt []byte
+	if e.Text != "" {
+		salt = demoSalt(w.seed, e.Seq)
+	}
+	sealText(&e, salt)
 	e.Hash = e.ComputeHash(w.prev)
-	if _, err := w.events.Exec(e.Seq, fmtTime(e.At), e.ActorID, e.ActorName, e.Action, e.Reference, e.Detail, e.PrevHash, e.Hash); err != nil {
+	if _, err := w.events.Exec(eventArgs(e)...); err != nil {
 		return fmt.Errorf("append to the audit trail: %w", err)
+	}
+	if e.Text != "" {
+		if _, err := w.texts.Exec(e.Seq, salt, e.Text); err != nil {
+			return fmt.Errorf("append to the audit trail: %w", err)
+		}
 	}
 	w.seq, w.prev = e.Seq, e.Hash
 	return nil
@@ -524,8 +551,13 @@ func (g *demoGen) due(until time.Time) []model.Event {
 }
 
 func (g *demoGen) plan(at time.Time, who model.Staff, ref, action, detail string) {
+	g.planText(at, who, ref, action, detail, "")
+}
+
+// planText is plan for an event with the reason staff typed.
+func (g *demoGen) planText(at time.Time, who model.Staff, ref, action, detail, text string) {
 	g.planned++
-	heap.Push(&g.queue, pendingEvent{n: g.planned, e: model.Event{At: at, ActorID: who.ID, ActorName: who.Name, Action: action, Reference: ref, Detail: detail}})
+	heap.Push(&g.queue, pendingEvent{n: g.planned, e: model.Event{At: at, ActorID: who.ID, ActorName: who.Name, Action: action, Reference: ref, Detail: detail, Text: text}})
 }
 
 // planChanges queues a domain action's changes as logChanges words them.
@@ -536,7 +568,7 @@ func (g *demoGen) planChanges(at time.Time, who model.Staff, ref string, changes
 			detail = strings.TrimSpace(fmt.Sprintf("%s → %s; %s", ch.From, ch.To, detail))
 			detail = strings.TrimSuffix(detail, ";")
 		}
-		g.plan(at, who, ref, string(ch.Action), detail)
+		g.planText(at, who, ref, string(ch.Action), detail, ch.Reason)
 	}
 }
 

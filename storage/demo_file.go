@@ -15,7 +15,7 @@ import (
 
 // demoVersion changes whenever the generator makes different data, so a
 // kept demo database is made again rather than reused.
-const demoVersion = 4
+const demoVersion = 5
 
 // DemoDatabase is the path of a demo database in dir with o's requests,
 // made the first time it is asked for and then kept: benchmarks in

@@ -1,8 +1,8 @@
 package storage
 
 import (
-	"bytes"
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -45,8 +45,10 @@ func parseDate(s string) time.Time {
 	return t
 }
 
-// appendEvent adds e to the chain inside tx. The transaction is immediate,
-// so no other writer can append between reading the tail and inserting.
+// appendEvent adds e to the chain inside tx, with its text (e.Text) kept
+// apart in event_texts and only its digest in the chain. The transaction
+// is immediate, so no other writer can append between reading the tail
+// and inserting.
 func appendEvent(tx *sql.Tx, e model.Event) (model.Event, error) {
 	var prevSeq int64
 	var prev []byte
@@ -59,94 +61,97 @@ func appendEvent(tx *sql.Tx, e model.Event) (model.Event, error) {
 	e.Seq = prevSeq + 1
 	e.At = e.At.UTC()
 	e.PrevHash = prev
+	var salt []byte
+	if e.Text != "" {
+		salt = newTextSalt()
+	}
+	sealText(&e, salt)
 	e.Hash = e.ComputeHash(prev)
-	_, err = tx.Exec(`INSERT INTO events (seq, at, actor_id, actor_name, action, reference, detail, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, fmtTime(e.At), e.ActorID, e.ActorName, e.Action, e.Reference, e.Detail, e.PrevHash, e.Hash)
-	if err != nil {
+	if _, err = tx.Exec(eventInsert, eventArgs(e)...); err != nil {
 		return e, fmt.Errorf("append to the audit trail: %w", err)
+	}
+	if e.Text != "" {
+		if _, err = tx.Exec(eventTextInsert, e.Seq, salt, e.Text); err != nil {
+			return e, fmt.Errorf("append to the audit trail: %w", err)
+		}
 	}
 	return e, nil
 }
 
+// eventInsert and eventTextInsert write an event and its text; every
+// writer of the chain (appendEvent, the demo's chainWriter) uses them.
+const (
+	eventInsert = `INSERT INTO events (seq, at, actor_id, actor_name, action, reference, detail, text_digest, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	eventTextInsert = "INSERT INTO event_texts (seq, salt, text) VALUES (?, ?, ?)"
+)
+
+// eventArgs are eventInsert's arguments for e, hashed.
+func eventArgs(e model.Event) []any {
+	digest := e.TextDigest
+	if digest == nil {
+		digest = []byte{} // an empty blob: NULL is refused
+	}
+	return []any{e.Seq, fmtTime(e.At), e.ActorID, e.ActorName, e.Action, e.Reference, e.Detail, digest, e.PrevHash, e.Hash}
+}
+
+// newTextSalt is a fresh random salt for an event's text.
+func newTextSalt() []byte {
+	b := make([]byte, model.TextSaltSize)
+	rand.Read(b) // never fails (crypto/rand)
+	return b
+}
+
+// sealText sets e's text digest under salt; an event without text has
+// none.
+func sealText(e *model.Event, salt []byte) {
+	e.TextDigest = nil
+	if e.Text != "" {
+		e.TextDigest = model.TextDigest(salt, e.Text)
+	}
+}
+
 // logEvent appends an event by actor about ref.
 func logEvent(tx *sql.Tx, actor model.Staff, now time.Time, action, ref, detail string) error {
-	_, err := appendEvent(tx, model.Event{At: now, ActorID: actor.ID, ActorName: actor.Name, Action: action, Reference: ref, Detail: detail})
+	return logEventText(tx, actor, now, action, ref, detail, "")
+}
+
+// logEventText appends an event with the reason staff typed (text), which
+// is kept apart from the chain so that it can be erased.
+func logEventText(tx *sql.Tx, actor model.Staff, now time.Time, action, ref, detail, text string) error {
+	_, err := appendEvent(tx, model.Event{At: now, ActorID: actor.ID, ActorName: actor.Name, Action: action, Reference: ref, Detail: detail, Text: text})
 	return err
 }
 
 func scanEvent(rows interface{ Scan(...any) error }) (model.Event, error) {
 	var e model.Event
 	var at string
-	err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Action, &e.Reference, &e.Detail, &e.PrevHash, &e.Hash)
+	err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Action, &e.Reference, &e.Detail, &e.TextDigest, &e.PrevHash, &e.Hash)
 	e.At = parseTime(at)
 	return e, err
 }
 
-const eventCols = "seq, at, actor_id, actor_name, action, reference, detail, prev_hash, hash"
+// eventCols are the events table's columns as scanEvent reads them.
+const eventCols = "seq, at, actor_id, actor_name, action, reference, detail, text_digest, prev_hash, hash"
 
-// Timeline lists the events about one request, oldest first.
+// Timeline lists the events about one request, oldest first, each with
+// its text unless it was erased (model.Event.Erased).
 func (s *Store) Timeline(ctx context.Context, ref string) ([]model.Event, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+eventCols+" FROM events WHERE reference = ? ORDER BY seq", ref)
+	rows, err := s.db.QueryContext(ctx, `SELECT events.seq, at, actor_id, actor_name, action, reference, detail, text_digest, prev_hash, hash,
+		coalesce(text, '') FROM events LEFT JOIN event_texts ON event_texts.seq = events.seq WHERE reference = ? ORDER BY events.seq`, ref)
 	if err != nil {
 		return nil, fmt.Errorf("read timeline: %w", err)
 	}
 	defer rows.Close()
 	var out []model.Event
 	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
+		var e model.Event
+		var at string
+		if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Action, &e.Reference, &e.Detail, &e.TextDigest, &e.PrevHash, &e.Hash, &e.Text); err != nil {
 			return nil, fmt.Errorf("read timeline: %w", err)
 		}
+		e.At = parseTime(at)
 		out = append(out, e)
 	}
 	return out, rows.Err()
-}
-
-// ChainResult is what walking the audit trail found.
-type ChainResult struct {
-	Count    int64       // events checked
-	Last     model.Event // the last good event
-	BadSeq   int64       // the first event that does not match; 0 if none
-	Problem  string      // what is wrong with it
-	LastHash []byte
-}
-
-// OK is true when the whole chain matched.
-func (r ChainResult) OK() bool { return r.BadSeq == 0 && r.Problem == "" }
-
-// VerifyChain re-walks the hash chain from the first event, streaming rows
-// so a million events need no more memory than one.
-func (s *Store) VerifyChain(ctx context.Context) (ChainResult, error) {
-	var res ChainResult
-	rows, err := s.db.QueryContext(ctx, "SELECT "+eventCols+" FROM events ORDER BY seq")
-	if err != nil {
-		return res, fmt.Errorf("read the audit trail: %w", err)
-	}
-	defer rows.Close()
-	prev := make([]byte, model.HashSize)
-	want := int64(1)
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return res, fmt.Errorf("read the audit trail: %w", err)
-		}
-		switch {
-		case e.Seq != want:
-			res.BadSeq, res.Problem = want, fmt.Sprintf("event #%d is missing (the next one is #%d)", want, e.Seq)
-		case !bytes.Equal(e.PrevHash, prev):
-			res.BadSeq, res.Problem = e.Seq, fmt.Sprintf("event #%d does not follow #%d (its link to the previous event is wrong)", e.Seq, e.Seq-1)
-		case !bytes.Equal(e.ComputeHash(prev), e.Hash):
-			res.BadSeq, res.Problem = e.Seq, fmt.Sprintf("event #%d was changed after it was written (its hash does not match)", e.Seq)
-		}
-		if res.BadSeq != 0 {
-			return res, nil
-		}
-		res.Count++
-		res.Last = e
-		prev = e.Hash
-		want++
-	}
-	res.LastHash = prev
-	return res, rows.Err()
 }

@@ -34,19 +34,24 @@ func TestTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type row struct{ action, actor, detail string }
+	// The reasons staff typed come back as the events' texts, apart from
+	// the detail; Explained puts them together as people read them.
+	type row struct{ action, actor, detail, text, explained string }
 	want := []row{
-		{"logged", "Dee Desk", "access by desk under uk-gdpr"},
-		{"evidence_recorded", "Dee Desk", "Identity: passport (in person)"},
-		{"verified", "Dee Desk", "awaiting_verification → in_progress; verification complete; clock starts 2026-03-10"},
-		{"note_added", "Dee Desk", "note added"},
-		{"refused", "Lee Lead", "in_progress → refused; reason: manifestly excessive"},
-		{"reopened", "Lee Lead", "refused → awaiting_verification; reason: appeal upheld"},
-		{"verified", "Lee Lead", "awaiting_verification → in_progress; verification complete; clock starts 2026-03-10"},
+		{"logged", "Dee Desk", "access by desk under uk-gdpr", "", "access by desk under uk-gdpr"},
+		{"evidence_recorded", "Dee Desk", "Identity: passport (in person)", "", "Identity: passport (in person)"},
+		{"verified", "Dee Desk", "awaiting_verification → in_progress; verification complete; clock starts 2026-03-10", "", "awaiting_verification → in_progress; verification complete; clock starts 2026-03-10"},
+		{"note_added", "Dee Desk", "note added", "", "note added"},
+		{"refused", "Lee Lead", "in_progress → refused", "manifestly excessive", "in_progress → refused; reason: manifestly excessive"},
+		{"reopened", "Lee Lead", "refused → awaiting_verification", "appeal upheld", "refused → awaiting_verification; reason: appeal upheld"},
+		{"verified", "Lee Lead", "awaiting_verification → in_progress; verification complete; clock starts 2026-03-10", "", "awaiting_verification → in_progress; verification complete; clock starts 2026-03-10"},
 	}
 	var got []row
 	for _, ev := range tl {
-		got = append(got, row{ev.Action, ev.ActorName, ev.Detail})
+		got = append(got, row{ev.Action, ev.ActorName, ev.Detail, ev.Text, ev.Explained()})
+		if (ev.Text != "") != (len(ev.TextDigest) == model.HashSize) || ev.Erased() {
+			t.Errorf("event #%d: text %q, digest %x", ev.Seq, ev.Text, ev.TextDigest)
+		}
 		if ev.Reference != r.Reference {
 			t.Errorf("timeline of %s holds an event about %s", r.Reference, ev.Reference)
 		}

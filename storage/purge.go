@@ -45,10 +45,13 @@ const purgeBatch = 200
 // (admins). Personal fields are blanked: the patient (name, date of birth,
 // contact details, any restriction), the requester's name and contact
 // details, what was asked, the request's notes, evidence descriptions and
-// last characters, attached files and their names. What statistics need
-// stays: reference, kind, channel, rule, relationship, dates, status and
-// outcome. Each batch is one transaction with an event that gives only the
-// count. SQLite's secure_delete (on for every connection) zeroes the freed
+// last characters, attached files and their names, and every reason staff
+// typed (the outcome's and the extension's, which become
+// model.ErasedText, and the texts of the request's events, which are
+// deleted: the chain keeps only their digests, so it still verifies).
+// What statistics need stays: reference, kind, channel, rule,
+// relationship, dates, status and outcome. Each batch is one transaction
+// with an event that gives only the count. SQLite's secure_delete (on for every connection) zeroes the freed
 // bytes, and a truncating checkpoint then takes the old pages out of the
 // write-ahead log, so the deleted text cannot be read back from the files.
 // With dryRun nothing changes and Candidates lists what would be purged.
@@ -160,7 +163,11 @@ func (s *Store) purgeBatch(ctx context.Context, actor model.Staff, cutoff string
 			args []any
 		}{
 			{"requests", `UPDATE requests SET subject_id = ?, requester_name = '', requester_key = '', requester_email = '',
-				requester_phone = '', details = '{}', notes = '', anonymised = 1 WHERE id IN ` + in, append([]any{placeholder}, ids...)},
+				requester_phone = '', details = '{}', notes = '', anonymised = 1,
+				outcome_reason = CASE WHEN outcome_reason = '' THEN '' ELSE ? END,
+				extension_reason = CASE WHEN extension_reason = '' THEN '' ELSE ? END WHERE id IN ` + in,
+				append([]any{placeholder, model.ErasedText, model.ErasedText}, ids...)},
+			{"reasons", "DELETE FROM event_texts WHERE seq IN (SELECT e.seq FROM events e JOIN requests r ON r.reference = e.reference WHERE r.id IN " + in + ")", ids},
 			{"evidence", "UPDATE evidence SET description = '', last4 = '' WHERE request_id IN " + in, ids},
 			{"notes", "DELETE FROM notes WHERE request_id IN " + in, ids},
 			{"attachments", "UPDATE attachments SET original_name = '', stored_name = '', sha256 = '' WHERE request_id IN " + in, ids},

@@ -81,8 +81,18 @@ func purgeWorld(t *testing.T) *purgeFixture {
 	if err := s.AddNote(ctx, admin, f.oldShared.Reference, "BARNABY-OLD-NOTE", in2015); err != nil {
 		t.Fatal(err)
 	}
+	// Reasons staff typed may name people: an extension's and an outcome's.
+	extended := time.Date(2015, 1, 20, 12, 0, 0, 0, time.UTC)
+	if _, err := s.Apply(ctx, f.lead, f.oldShared.Reference, model.Op{Action: model.ActExtend,
+		Reason: "WILHELMINA-EXTENSION-REASON: Mrs Fairweather sent more records", Date: extended}, extended); err != nil {
+		t.Fatalf("extend: %v", err)
+	}
 	for _, ref := range []string{f.old.Reference, f.oldRep.Reference, f.oldShared.Reference} {
-		if _, err := s.Apply(ctx, f.lead, ref, model.Op{Action: model.ActComplete}, closed2015); err != nil {
+		op := model.Op{Action: model.ActComplete}
+		if ref == f.oldShared.Reference {
+			op.Reason = "BARNABY-OUTCOME-REASON: sent to Mrs Fairweather too"
+		}
+		if _, err := s.Apply(ctx, f.lead, ref, op, closed2015); err != nil {
 			t.Fatalf("complete %s: %v", ref, err)
 		}
 	}
@@ -100,6 +110,7 @@ func purgeWorld(t *testing.T) *purgeFixture {
 var purgedText = []string{
 	"Zebedee", "zebedee", "ZEBEDEE", "900123", "Quixotic Lane", "Yolanda", "yolanda",
 	"Hortensia", "hortensia", "Vandersloot", "vandersloot", "HORTENSIA-LETTER", "BARNABY-OLD-NOTE",
+	"WILHELMINA-EXTENSION-REASON", "Fairweather", "BARNABY-OUTCOME-REASON",
 }
 
 // keptText must still be there: it shows the byte search can find text.
@@ -199,8 +210,27 @@ func TestPurgeAnonymisesAndWipesTheFile(t *testing.T) {
 			t.Errorf("%s was changed: %q", r.Reference, k.Subject.Name)
 		}
 	}
+	// The reasons are erased, from the request and from its events; the
+	// chain, which holds only their digests, still verifies.
+	shared, _ := s.GetRequest(ctx, f.oldShared.Reference)
+	if shared.OutcomeReason != model.ErasedText || shared.ExtensionReason != model.ErasedText || !shared.Extended {
+		t.Errorf("reasons after purge: outcome %q, extension %q", shared.OutcomeReason, shared.ExtensionReason)
+	}
+	tl, _ := s.Timeline(ctx, f.oldShared.Reference)
+	var erased []string
+	for _, ev := range tl {
+		if ev.Erased() {
+			erased = append(erased, ev.Action+": "+ev.Explained())
+		}
+	}
+	if want := "extended: due 2015-04-10; told 2015-01-20; reason: (erased)|completed: in_progress → completed; reason: (erased)"; strings.Join(erased, "|") != want {
+		t.Errorf("erased events %q, want %q", erased, want)
+	}
 	// One event per batch, with the count only.
 	res2 := trustChainOK(t, s)
+	if res2.Erased != 2 || res2.Texts != 0 {
+		t.Errorf("chain after purge: %d texts checked, %d erased; want 0 and 2", res2.Texts, res2.Erased)
+	}
 	if res2.Last.Action != "purged" || !strings.Contains(res2.Last.Detail, "anonymised 3 requests closed before 2020-03-02") {
 		t.Errorf("purge event %+v", res2.Last)
 	}

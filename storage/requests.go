@@ -166,7 +166,7 @@ func logChanges(tx *sql.Tx, actor model.Staff, now time.Time, ref string, change
 			detail = strings.TrimSpace(fmt.Sprintf("%s → %s; %s", ch.From, ch.To, detail))
 			detail = strings.TrimSuffix(detail, ";")
 		}
-		if err := logEvent(tx, actor, now, string(ch.Action), ref, detail); err != nil {
+		if err := logEventText(tx, actor, now, string(ch.Action), ref, detail, ch.Reason); err != nil {
 			return err
 		}
 	}

@@ -645,8 +645,8 @@ func (v *requestScreen) details() string {
 	section("Timeline")
 	for _, e := range v.events {
 		b.WriteString("  " + v.s.fmtTime(e.At) + "  " + cell(model.Clean(e.ActorName, 24), 18) + " " + words(e.Action))
-		if e.Detail != "" {
-			b.WriteString(" — " + model.Clean(e.Detail, 300))
+		if d := e.Explained(); d != "" { // the detail, then the reason from the event's text
+			b.WriteString(" — " + model.Clean(d, 300))
 		}
 		b.WriteString("\n")
 	}

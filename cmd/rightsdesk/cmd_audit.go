@@ -118,6 +118,10 @@ used and its fingerprint printed, to compare with the one you keep.`,
 				}
 			}
 			fmt.Fprintf(out, "verified %d events, through #%d at %s\n", res.Count, res.Last.Seq, fmtWhen(res.Last.At, set))
+			if res.Texts+res.Erased > 0 {
+				// Reasons staff typed are kept beside the chain, which holds their digests.
+				fmt.Fprintf(out, "reasons: %d match their digests, %d erased with their requests' personal data\n", res.Texts, res.Erased)
+			}
 			// Recorded for the desk's status line; the check itself stands
 			// even when the file cannot be written.
 			now := a.clock().UTC().Format(time.RFC3339)

@@ -16,11 +16,12 @@ func (a *app) purgeCommand() *cobra.Command {
 		Short: "Anonymise closed requests older than the retention period (admins)",
 		Long: `Anonymise every request closed longer ago than the retention setting
 (default 6 years): the patient's and requester's names and contact details,
-what was asked, notes, evidence descriptions, and attached files are
-deleted; what statistics need stays (reference, kind, channel, rule, dates,
-status and outcome). The audit trail records how many were anonymised, and
-the deleted text is wiped from the database file. --dry-run lists what would
-be anonymised and changes nothing.
+what was asked, notes, evidence descriptions, attached files and the reasons
+staff typed are deleted (the audit trail keeps only the reasons' digests, so
+it still verifies); what statistics need stays (reference, kind, channel,
+rule, dates, status and outcome). The audit trail records how many were
+anonymised, and the deleted text is wiped from the database file. --dry-run
+lists what would be anonymised and changes nothing.
 
 Backups made earlier still hold the old requests: delete backups older than
 the retention period.`,

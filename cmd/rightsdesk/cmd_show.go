@@ -281,7 +281,7 @@ func showView(r model.Request, events []model.Event, notes []storage.Note, set m
 		})
 	}
 	for _, e := range events {
-		v.Timeline = append(v.Timeline, showEvent{Seq: e.Seq, At: e.At.UTC().Format(time.RFC3339), Actor: e.ActorName, Action: e.Action, Detail: e.Detail})
+		v.Timeline = append(v.Timeline, showEvent{Seq: e.Seq, At: e.At.UTC().Format(time.RFC3339), Actor: e.ActorName, Action: e.Action, Detail: e.Explained()})
 	}
 	for _, n := range notes {
 		v.StaffNotes = append(v.StaffNotes, showNote{At: n.At.UTC().Format(time.RFC3339), By: n.ByName, Text: n.Text})

@@ -171,7 +171,7 @@ func buildRecord(b bundle, events []model.Event, files []packFile) record {
 		if e.Reference != r.Reference {
 			continue // never another request's events
 		}
-		rec.Timeline = append(rec.Timeline, recordEvent{Seq: e.Seq, At: e.At.UTC().Format(time.RFC3339), Action: e.Action, Detail: tidyText(e.Detail)})
+		rec.Timeline = append(rec.Timeline, recordEvent{Seq: e.Seq, At: e.At.UTC().Format(time.RFC3339), Action: e.Action, Detail: tidyText(e.Explained())})
 	}
 	for _, f := range files {
 		rec.Files = append(rec.Files, recordFile{Path: f.path, OriginalName: tidy(f.att.OriginalName), Size: f.size, SHA256: f.att.SHA256, AddedAt: f.att.AddedAt.UTC().Format(time.RFC3339)})

@@ -1,0 +1,194 @@
+package storage
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"rightsdesk/model"
+)
+
+// textEnv is a register with one refused request whose reason names a
+// person: the refusal event's text is kept apart from the chain.
+func textEnv(t *testing.T) (*testEnv, int64) {
+	t.Helper()
+	e := newTestEnv(t)
+	r := e.logRequest(t, testRequest("Jane Patient", testDay(2026, 3, 9)), testPassport())
+	e.apply(t, e.Lead, r.Reference, model.Op{Action: model.ActRefuse, Reason: "Mr Quentin Blackwood threatened staff"}, testNow)
+	var seq int64
+	if err := e.DB().QueryRow("SELECT seq FROM events WHERE action = 'refused'").Scan(&seq); err != nil {
+		t.Fatal(err)
+	}
+	return e, seq
+}
+
+// TestEventTextsKeptApart: the reason is in event_texts, its salted digest
+// in the chain, and nothing of it in the events table.
+func TestEventTextsKeptApart(t *testing.T) {
+	e, seq := textEnv(t)
+	var detail, text string
+	var digest, salt []byte
+	if err := e.DB().QueryRow("SELECT e.detail, e.text_digest, t.salt, t.text FROM events e JOIN event_texts t USING (seq) WHERE seq = ?", seq).
+		Scan(&detail, &digest, &salt, &text); err != nil {
+		t.Fatal(err)
+	}
+	if detail != "in_progress → refused" || text != "Mr Quentin Blackwood threatened staff" || len(salt) != model.TextSaltSize ||
+		!bytes.Equal(digest, model.TextDigest(salt, text)) {
+		t.Fatalf("detail %q, text %q, salt %x, digest %x", detail, text, salt, digest)
+	}
+	var leaks int
+	if err := e.DB().QueryRow("SELECT count(*) FROM events WHERE detail LIKE '%Blackwood%'").Scan(&leaks); err != nil || leaks != 0 {
+		t.Fatalf("%d events carry the reason in their detail (%v)", leaks, err)
+	}
+	// Only events with a reason have a text; the others an empty digest.
+	var withDigest, texts int
+	e.DB().QueryRow("SELECT count(*) FROM events WHERE length(text_digest) > 0").Scan(&withDigest)
+	e.DB().QueryRow("SELECT count(*) FROM event_texts").Scan(&texts)
+	if withDigest != 1 || texts != 1 {
+		t.Errorf("%d digests, %d texts, want 1 and 1", withDigest, texts)
+	}
+	res, err := e.VerifyChain(e.ctx)
+	if err != nil || !res.OK() || res.Texts != 1 || res.Erased != 0 {
+		t.Fatalf("verify: %+v %v", res, err)
+	}
+	// Two reasons that are the same text still get different salts.
+	r := e.logRequest(t, testRequest("John Patient", testDay(2026, 3, 9)), testPassport())
+	e.apply(t, e.Lead, r.Reference, model.Op{Action: model.ActRefuse, Reason: "Mr Quentin Blackwood threatened staff"}, testNow)
+	var distinct int
+	e.DB().QueryRow("SELECT count(DISTINCT text_digest) FROM events WHERE length(text_digest) > 0").Scan(&distinct)
+	if distinct != 2 {
+		t.Errorf("the same reason twice gave %d distinct digests, want 2", distinct)
+	}
+	// The table refuses edits; only deleting (erasing) is allowed.
+	if _, err := e.DB().Exec("UPDATE event_texts SET text = 'x'"); err == nil || !strings.Contains(err.Error(), "never changed") {
+		t.Errorf("edit of a text: %v, want refused", err)
+	}
+}
+
+// TestVerifyChainChecksTexts: a kept text must match its digest; an erased
+// one is counted, and the chain still verifies.
+func TestVerifyChainChecksTexts(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		q       string // %[1]d is the refusal's seq, %[2]d the event before it
+		problem string // "" when the chain must still verify
+		erased  int64
+	}{
+		{"erase the text", "DELETE FROM event_texts WHERE seq = %[1]d", "", 1},
+		{"edit the text", "DROP TRIGGER event_texts_no_update; UPDATE event_texts SET text = 'manifestly excessive' WHERE seq = %[1]d",
+			"the text of event #%[1]d was changed after it was written", 0},
+		{"change the salt", "DROP TRIGGER event_texts_no_update; UPDATE event_texts SET salt = zeroblob(16) WHERE seq = %[1]d",
+			"the text of event #%[1]d was changed", 0},
+		{"trade a byte between salt and text", "DROP TRIGGER event_texts_no_update; UPDATE event_texts SET salt = substr(salt, 1, 15), text = CAST(substr(salt, 16, 1) || CAST(text AS BLOB) AS TEXT) WHERE seq = %[1]d",
+			"the text of event #%[1]d was changed", 0},
+		{"give an event a text it never had", "INSERT INTO event_texts (seq, salt, text) VALUES (%[2]d, zeroblob(16), 'added later')",
+			"event #%[2]d has a text it was not written with", 0},
+		{"drop the digest from the chain", "DROP TRIGGER events_no_update; UPDATE events SET text_digest = x'' WHERE seq = %[1]d",
+			"event #%[1]d was changed after it was written", 0},
+		{"a text for an event that does not exist", "PRAGMA foreign_keys = OFF; INSERT INTO event_texts (seq, salt, text) VALUES (1000000, zeroblob(16), 'stray')",
+			"a text is stored for event #1000000, which is not in the audit trail", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, seq := textEnv(t)
+			format := func(s string) string {
+				if !strings.Contains(s, "%") {
+					return s
+				}
+				return fmt.Sprintf(s, seq, seq-1)
+			}
+			q := format(tc.q)
+			if _, err := e.DB().Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			res, err := e.VerifyChain(e.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.problem == "" {
+				if !res.OK() || res.Erased != tc.erased || res.Texts != 0 || res.Count != int64(e.eventCount(t)) {
+					t.Fatalf("%s: %+v, want a whole chain with %d erased", q, res, tc.erased)
+				}
+				return
+			}
+			want := format(tc.problem)
+			if res.OK() || !strings.Contains(res.Problem, want) {
+				t.Fatalf("%s: %+v, want %q", q, res, want)
+			}
+		})
+	}
+}
+
+// TestVerifyChainLastEvent: the result's last event is the stored one,
+// whole, with its time and hashes, and the walk ends on its hash.
+func TestVerifyChainLastEvent(t *testing.T) {
+	e, seq := textEnv(t)
+	res, err := e.VerifyChain(e.ctx)
+	if err != nil || !res.OK() {
+		t.Fatal(res, err)
+	}
+	rows, err := e.DB().Query("SELECT "+eventCols+" FROM events WHERE seq >= ? ORDER BY seq", seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored []model.Event
+	for rows.Next() {
+		ev, err := scanEvent(rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, ev)
+	}
+	rows.Close()
+	last := stored[len(stored)-1]
+	got := res.Last
+	if got.Seq != last.Seq || !got.At.Equal(last.At) || got.ActorName != last.ActorName || got.Action != last.Action ||
+		got.Reference != last.Reference || got.Detail != last.Detail || !bytes.Equal(got.TextDigest, last.TextDigest) ||
+		!bytes.Equal(got.PrevHash, last.PrevHash) || !bytes.Equal(got.Hash, last.Hash) || !bytes.Equal(res.LastHash, last.Hash) {
+		t.Errorf("last event\n got %+v\nwant %+v", got, last)
+	}
+	if !bytes.Equal(got.ComputeHash(got.PrevHash), got.Hash) {
+		t.Error("the last event's hash does not match its fields")
+	}
+}
+
+// TestCanonicalAt: the walk's shortcut gives exactly what parsing the
+// stored time and formatting it for the hash gives.
+func TestCanonicalAt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	times := []time.Time{
+		time.Date(2026, 3, 10, 10, 0, 0, 0, time.UTC),
+		time.Date(2026, 3, 10, 10, 0, 0, 500_000_000, time.UTC),
+		time.Date(2024, 2, 29, 23, 59, 59, 999_999_999, time.UTC),
+		time.Date(2026, 3, 29, 1, 30, 0, 10, testLondon),
+		{},
+	}
+	for range 2000 {
+		times = append(times, time.Unix(rng.Int64N(5e9), rng.Int64N(1e9)).UTC())
+		times = append(times, time.Unix(rng.Int64N(5e9), int64(rng.IntN(1000))*1e6))
+	}
+	var buf []byte
+	for _, at := range times {
+		stored := fmtTime(at)
+		if !isStoredTime([]byte(stored)) {
+			t.Fatalf("%q is not seen as a stored time", stored)
+		}
+		buf = canonicalAt(buf, []byte(stored))
+		if want := model.CanonicalTime(parseTime(stored)); string(buf) != want {
+			t.Fatalf("canonicalAt(%q) = %q, want %q", stored, buf, want)
+		}
+	}
+	// Anything not in the stored shape is parsed, as before.
+	for _, s := range []string{
+		"2026-03-10T10:00:00Z", "2026-03-10T10:00:00.5+01:00", "2026-02-30T10:00:00.000000000Z",
+		"2026-13-10T10:00:00.000000000Z", "2026-03-10T24:00:00.000000000Z", "2026-03-10 10:00:00.000000000Z",
+		"", "garbage", "2026-03-10T10:00:00.00000000xZ",
+	} {
+		buf = canonicalAt(buf, []byte(s))
+		if want := model.CanonicalTime(parseTime(s)); string(buf) != want {
+			t.Errorf("canonicalAt(%q) = %q, want %q", s, buf, want)
+		}
+	}
+}
