@@ -350,14 +350,14 @@ func TestLogStoresIdentifiersAndDefaults(t *testing.T) {
 	c := sampleCtx(sampleDesk)
 	c.Settings.Rule, c.Settings.Nation = RuleEUGDPR, NationScotland
 	r := sampleRequest()
-	r.Kind, r.Channel, r.Rule = "Stop-Marketing", " EMAIL ", ""
+	r.Kind, r.Channel, r.Rule = "Withdraw-Consent", " EMAIL ", ""
 	r.Requester = Requester{Name: " Sam  Solicitor", Relationship: "Representative"}
 	r.Subject.Name = "Jane \t Patient "
 	ch, err := r.Log(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Kind != KindStopMarketing || r.Channel != ChannelEmail || r.Requester.Relationship != RelRepresentative {
+	if r.Kind != KindWithdrawConsent || r.Channel != ChannelEmail || r.Requester.Relationship != RelRepresentative {
 		t.Errorf("stored %q %q %q, want the identifiers", r.Kind, r.Channel, r.Requester.Relationship)
 	}
 	if r.Subject.Name != "Jane Patient" || r.Requester.Name != "Sam Solicitor" {
@@ -370,7 +370,7 @@ func TestLogStoresIdentifiersAndDefaults(t *testing.T) {
 	if r.CreatedBy != sampleDesk.ID || r.OwnerName != sampleDesk.Name {
 		t.Errorf("created by %d %q", r.CreatedBy, r.OwnerName)
 	}
-	if len(ch) != 1 || ch[0].Action != ActLog || ch[0].To != StatusAwaitingVerification || ch[0].Detail != "stop_marketing by email under eu-gdpr" {
+	if len(ch) != 1 || ch[0].Action != ActLog || ch[0].To != StatusAwaitingVerification || ch[0].Detail != "withdraw_consent by email under eu-gdpr" {
 		t.Errorf("changes %+v", ch)
 	}
 	for _, x := range ch {

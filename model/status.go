@@ -315,10 +315,16 @@ func (r *Request) Apply(op Op, c Ctx) ([]Change, error) {
 		if !r.Verified(c.Settings) {
 			return nil, Refuse("the request is not verified", "record what is missing first: "+missingText(r.MissingVerification(c.Settings)))
 		}
+		if op.Action == ActPartial && r.Kind.Absolute() {
+			return nil, Refuse("a request to stop direct marketing cannot be partly completed: the right is absolute", "stop all direct marketing and complete the request")
+		}
 		if op.Action == ActPartial && reason == "" {
 			return nil, Invalid("reason", "a partial completion needs the reason for what was not done", "write the legal reason (for example: medical records must be kept)")
 		}
 	case ActRefuse:
+		if r.Kind.Absolute() {
+			return nil, Refuse("a request to stop direct marketing cannot be refused: the right is absolute (GDPR Art. 21(3)) and the clinic's policy says it must always comply", "stop the marketing and complete the request; if the requester withdraws it, record a withdrawal")
+		}
 		if reason == "" {
 			return nil, Invalid("reason", "a refusal needs a reason", "write the compelling cause or the legal duty")
 		}
@@ -419,6 +425,9 @@ func (r Request) Consistent(s Settings) error {
 	}
 	if r.ChildOwnRequest(s) && s.ChildPolicy == ChildRefuse && r.Status != StatusRefused && r.Status != StatusWithdrawn {
 		return Refuse("a child under the age threshold asked for themselves", "under the clinic's policy such a request can only be refused; a parent or guardian may ask instead")
+	}
+	if (r.Status == StatusRefused || r.Status == StatusPartiallyCompleted) && r.Kind.Absolute() {
+		return Refuse(fmt.Sprintf("a request to stop direct marketing cannot be %s: the right is absolute", r.Status.Label()), "record it as completed or withdrawn")
 	}
 	if (r.Status == StatusRefused || r.Status == StatusPartiallyCompleted) && strings.TrimSpace(r.OutcomeReason) == "" {
 		return Invalid("outcome reason", fmt.Sprintf("a %s request needs a reason", r.Status.Label()), "give the legal reason")

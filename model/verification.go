@@ -19,9 +19,17 @@ type Missing struct {
 	Text string
 }
 
-// needsIdentity: every kind but a complaint asks who is asking. Anyone may
-// complain; a complaint discloses and changes nothing.
-func needsIdentity(k Kind) bool { return k != KindComplaint }
+// needsIdentity: every kind but a complaint or a stop to marketing asks
+// who is asking. Anyone may complain; a complaint discloses and changes
+// nothing. Stopping direct marketing is absolute (see Absolute).
+func needsIdentity(k Kind) bool { return k != KindComplaint && !k.Absolute() }
+
+// Absolute is true for the right to stop direct marketing: GDPR Art. 21(3)
+// allows no balancing test, CCPA §7026 needs no verification for an
+// opt-out, and the clinic's policy says "we must always comply". Honouring
+// it discloses nothing and can only reduce processing, so it needs no proof
+// of who is asking, no parent's proof for a child, and it is never refused.
+func (k Kind) Absolute() bool { return k == KindStopMarketing }
 
 // touchesHealthRecord: kinds that disclose or change the record, for the
 // strong-evidence setting.
@@ -31,8 +39,9 @@ func touchesHealthRecord(k Kind) bool {
 
 // ChildOwnRequest is true when a child under the threshold asks for
 // themselves.
+// A child's request to stop marketing is honoured like anyone's.
 func (r Request) ChildOwnRequest(s Settings) bool {
-	return r.UnderThreshold(s) && r.Requester.Relationship == RelSelf
+	return r.UnderThreshold(s) && r.Requester.Relationship == RelSelf && !r.Kind.Absolute()
 }
 
 // MissingVerification lists what the request still needs before work can
@@ -58,6 +67,9 @@ func (r Request) MissingVerification(s Settings) []Missing {
 		} else if s.RequireStrongID && touchesHealthRecord(r.Kind) && !strong {
 			out = append(out, Missing{NeedStrongID, "Strong identity evidence is needed for health records: a passport, photo driving licence, national ID card or residence permit"})
 		}
+	}
+	if r.Kind.Absolute() {
+		return out
 	}
 	under := r.UnderThreshold(s)
 	switch {

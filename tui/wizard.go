@@ -94,7 +94,8 @@ func (w *wizard) under() bool {
 }
 
 func (w *wizard) childRefused() bool {
-	return w.under() && w.rel() == model.RelSelf && w.s.settings.ChildPolicy == model.ChildRefuse
+	return w.under() && w.rel() == model.RelSelf && w.s.settings.ChildPolicy == model.ChildRefuse &&
+		!model.Kind(w.val("kind")).Absolute()
 }
 
 func checkName(s string) error { _, err := model.ParseName(s); return err }
@@ -224,7 +225,7 @@ func (w *wizard) ageHint() string {
 	case w.rel().ActsForOther():
 		return s + "Proof of parental responsibility is needed before the request can go on."
 	case set.ChildPolicy == model.ChildRefuse:
-		return s + "A child's own request: under the clinic's policy it will be logged as refused."
+		return s + "A child's own request: under the clinic's policy it will be logged as refused (a request to stop marketing is always honoured)."
 	default:
 		return s + "A child's own request: a lead must record a competence assessment."
 	}

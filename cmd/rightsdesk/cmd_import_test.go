@@ -435,6 +435,9 @@ func regGenerate(w *bytes.Buffer, n int, seed uint64) {
 		recv := base.AddDate(0, 0, rng.IntN(3500))
 		kind := model.Kinds[rng.IntN(len(model.Kinds))]
 		st := statuses[rng.IntN(len(statuses))]
+		if kind.Absolute() && (st == model.StatusRefused || st == model.StatusPartiallyCompleted) {
+			st = model.StatusCompleted // stopping marketing is never refused
+		}
 		rule := model.Rules[rng.IntN(len(model.Rules))]
 		rel := model.RelSelf
 		dob := recv.AddDate(-18-rng.IntN(70), -rng.IntN(12), -rng.IntN(28))

@@ -99,7 +99,7 @@ func regDeskRequests(t *testing.T, e *regEnv) {
 		Requester: model.Requester{Relationship: model.RelSelf}, Details: model.Details{Wrong: "address", ShouldSay: "1 New Street"}},
 		model.Op{Action: model.ActPause, PauseReason: model.PauseAwaitingID})
 	bill := model.Evidence{Kind: model.EvidenceIdentity, Method: model.MethodCopyReceived, Document: string(model.DocUtilityBill)}
-	log(model.Request{Kind: model.KindStopMarketing, Channel: model.ChannelPhone, ReceivedAt: day(30),
+	log(model.Request{Kind: model.KindWithdrawConsent, Channel: model.ChannelPhone, ReceivedAt: day(30),
 		Subject:   model.Subject{Name: "Olga Ivanova", DateOfBirth: dob(y - 80)},
 		Requester: model.Requester{Name: "Sol Icitor", Relationship: model.RelRepresentative},
 		Evidence:  []model.Evidence{bill, {Kind: model.EvidenceAuthority, Document: string(model.AuthPowerOfAttorney)}}},
