@@ -3,7 +3,6 @@ package model
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"hash"
 	"strconv"
 	"time"
 )
@@ -134,37 +133,26 @@ func (e Event) ComputeHash(prev []byte) []byte {
 	return h.Sum(nil)
 }
 
-// ChainHasher computes one event hash after another with the same
-// buffers: for walking a chain of a million events without allocating
-// for each.
+// ChainHasher computes one event hash after another in the same buffer:
+// for walking a chain of a million events without allocating for each.
 type ChainHasher struct {
-	h   hash.Hash
 	buf []byte
-	sum []byte
+	sum [HashSize]byte
 }
 
 // Hash is ComputeHash(prev) with the time given as at, its CanonicalTime
 // text. The result is valid until the next call.
 func (c *ChainHasher) Hash(prev []byte, e *Event, at []byte) []byte {
-	if c.h == nil {
-		c.h = sha256.New()
-	}
-	c.buf = e.AppendCanonical(c.buf[:0], at)
-	c.h.Reset()
-	c.h.Write(prev)
-	c.h.Write(c.buf)
-	c.sum = c.h.Sum(c.sum[:0])
-	return c.sum
+	c.buf = append(c.buf[:0], prev...)
+	c.buf = e.AppendCanonical(c.buf, at)
+	c.sum = sha256.Sum256(c.buf)
+	return c.sum[:]
 }
 
-// TextMatches is true when salt and text give digest.
-func (c *ChainHasher) TextMatches(digest, salt []byte, text []byte) bool {
-	if c.h == nil {
-		c.h = sha256.New()
-	}
-	c.h.Reset()
-	c.h.Write(salt)
-	c.h.Write(text)
-	c.sum = c.h.Sum(c.sum[:0])
-	return len(salt) == TextSaltSize && string(c.sum) == string(digest)
+// TextMatches is true when salt, of the right length, and text give
+// digest.
+func (c *ChainHasher) TextMatches(digest, salt []byte, text string) bool {
+	c.buf = append(append(c.buf[:0], salt...), text...)
+	c.sum = sha256.Sum256(c.buf)
+	return len(salt) == TextSaltSize && string(c.sum[:]) == string(digest)
 }

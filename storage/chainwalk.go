@@ -3,8 +3,10 @@ package storage
 import (
 	"bytes"
 	"context"
-	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
 
 	"rightsdesk/model"
 )
@@ -28,52 +30,165 @@ func (r ChainResult) OK() bool { return r.BadSeq == 0 && r.Problem == "" }
 // where it is still kept, must match the digest the chain holds; a text
 // erased by purge is counted, not a fault.
 //
-// The walk reuses its buffers from row to row (raw column bytes, the
-// encoding, the hash) and takes each event's time as stored, rather than
-// parsing it only to format it again for the hash.
+// Each event is checked against the stored hash of the one before it, so
+// a long chain is walked in two halves at once, on two connections (the
+// second half starts from the stored hash of the first half's last
+// event, which the first half checks); the first fault in the order of
+// the chain is reported. Each walk reuses its buffers from row to row
+// (raw column bytes, the encoding, the hash) and takes each event's time
+// as stored, rather than parsing it only to format it again for the hash.
 func (s *Store) VerifyChain(ctx context.Context) (ChainResult, error) {
+	var last int64
+	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM events").Scan(&last); err != nil {
+		return ChainResult{}, fmt.Errorf("read the audit trail: %w", classify(err))
+	}
+	if last < chainSplitMin {
+		return s.walkChain(ctx, 0, 0)
+	}
+	mid := last / 2
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var second ChainResult
+	var secondErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		second, secondErr = s.walkChain(ctx, mid, 0)
+	}()
+	first, err := s.walkChain(ctx, 0, mid)
+	if err != nil || !first.OK() {
+		cancel() // the first fault is in the first half: the second's is of no interest
+	}
+	<-done
+	if err != nil {
+		return first, err
+	}
+	if !first.OK() {
+		return first, nil
+	}
+	if secondErr != nil {
+		return first, secondErr
+	}
+	res := second
+	res.Count += first.Count
+	res.Texts += first.Texts
+	res.Erased += first.Erased
+	if second.Count == 0 {
+		res.Last = first.Last
+		if second.OK() {
+			res.LastHash = first.LastHash
+		}
+	}
+	return res, nil
+}
+
+// chainSplitMin is the length from which VerifyChain walks the chain in
+// two halves; shorter chains take less time than a second connection.
+var chainSplitMin int64 = 100_000
+
+// walkQuery reads the events for the walk. The five text fields come as
+// one string with the byte lengths of the first four, which split it
+// without ambiguity: fetching columns one at a time, each a string of its
+// own, was most of the walk's time.
+const walkQuery = `SELECT seq, actor_id, octet_length(at), octet_length(actor_name), octet_length(action), octet_length(reference),
+	at || actor_name || action || reference || detail, text_digest, prev_hash, hash FROM events`
+
+// walkChain checks the events after the one numbered after (the first
+// event's predecessor is the zero hash; later ones start from the stored
+// hash of event after, which must exist), up to and including upTo (0:
+// to the end). It reads the driver's rows as they come, without
+// database/sql converting and copying every value into a destination.
+func (s *Store) walkChain(ctx context.Context, after, upTo int64) (ChainResult, error) {
 	var res ChainResult
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return res, fmt.Errorf("read the audit trail: %w", classify(err))
 	}
 	defer conn.Close()
-	rows, err := conn.QueryContext(ctx, "SELECT "+eventCols+" FROM events ORDER BY seq")
+	err = conn.Raw(func(dc any) error {
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return errors.New("the database driver cannot stream the audit trail")
+		}
+		res, err = walkRows(ctx, q, after, upTo)
+		return err
+	})
+	return res, err
+}
+
+func walkRows(ctx context.Context, q driver.QueryerContext, after, upTo int64) (ChainResult, error) {
+	var res ChainResult
+	// No lower bound for the first half: a row numbered 0 or less is a
+	// fault to find, not to skip.
+	var where string
+	var args []any
+	switch {
+	case after > 0:
+		where, args = " WHERE seq >= ?", []any{after}
+	case upTo > 0:
+		where, args = " WHERE seq <= ?", []any{upTo}
+	}
+	rows, err := rawQuery(ctx, q, walkQuery+where+" ORDER BY seq", args...)
 	if err != nil {
 		return res, fmt.Errorf("read the audit trail: %w", classify(err))
 	}
-	defer rows.Close()
+	defer rows.close()
 
 	var (
-		texts                      *textWalk
-		e                          model.Event
-		at, digest, prevHash, hash sql.RawBytes
-		hasher                     model.ChainHasher
-		canonAt, lastAt, lastDig   []byte
-		prev                       = make([]byte, model.HashSize)
-		lastPrev                   = make([]byte, model.HashSize)
+		texts                  *textWalk
+		e                      model.Event
+		hasher                 model.ChainHasher
+		canonAt                []byte
+		lastAt                 string
+		prev                   = make([]byte, model.HashSize)
+		lastPrev, lastDigest   []byte
+		at                     string
+		digest, prevHash, hash []byte
 	)
-	want := int64(1)
-	for rows.Next() {
-		if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.ActorName, &e.Action, &e.Reference, &e.Detail, &digest, &prevHash, &hash); err != nil {
-			return res, fmt.Errorf("read the audit trail: %w", err)
+	// found gives the result with the last good event whole.
+	found := func() (ChainResult, error) {
+		if res.Count > 0 {
+			res.Last.At = parseTime(lastAt)
+			res.Last.TextDigest, res.Last.PrevHash, res.Last.Hash = lastDigest, lastPrev, prev
 		}
+		return res, nil
+	}
+	want := after + 1
+	for {
+		more, err := rows.next()
+		if err != nil {
+			return res, fmt.Errorf("read the audit trail: %w", classify(err))
+		}
+		if !more {
+			break
+		}
+		var whole bool
+		at, digest, prevHash, hash, whole = unpackEvent(&e, rows.vals)
 		if texts == nil {
 			// Opened while the events' statement is running on the same
 			// connection, so both read one snapshot of the file.
-			if texts, err = openTextWalk(ctx, conn); err != nil {
+			if texts, err = openTextWalk(ctx, q, after, upTo); err != nil {
 				return res, err
 			}
 			defer texts.close()
+			if after > 0 {
+				if e.Seq != after {
+					res.BadSeq, res.Problem = after, fmt.Sprintf("event #%d is missing (the next one is #%d)", after, e.Seq)
+					return found()
+				}
+				prev = hash // checked by the walk before
+				continue
+			}
 		}
 		e.TextDigest = digest
-		canonAt = canonicalAt(canonAt, at)
 		switch {
 		case e.Seq != want:
 			res.BadSeq, res.Problem = want, fmt.Sprintf("event #%d is missing (the next one is #%d)", want, e.Seq)
 		case !bytes.Equal(prevHash, prev):
 			res.BadSeq, res.Problem = e.Seq, fmt.Sprintf("event #%d does not follow #%d (its link to the previous event is wrong)", e.Seq, e.Seq-1)
-		case !bytes.Equal(hasher.Hash(prev, &e, canonAt), hash):
+		case !whole:
+			res.BadSeq, res.Problem = e.Seq, fmt.Sprintf("event #%d was changed after it was written (its columns are not as written)", e.Seq)
+		case !bytes.Equal(hasher.Hash(prev, &e, canonicalAt(&canonAt, at)), hash):
 			res.BadSeq, res.Problem = e.Seq, fmt.Sprintf("event #%d was changed after it was written (its hash does not match)", e.Seq)
 		default:
 			res.Problem, err = texts.check(&res, &hasher, e.Seq, digest)
@@ -85,50 +200,132 @@ func (s *Store) VerifyChain(ctx context.Context) (ChainResult, error) {
 			}
 		}
 		if res.BadSeq != 0 {
-			return res, nil
+			return found()
 		}
+		// The driver gives new slices and strings for every row, so the
+		// last good event's can be kept as they are.
 		res.Count++
-		res.Last = e
-		lastAt = append(lastAt[:0], at...)
-		lastDig = append(lastDig[:0], digest...)
-		lastPrev, prev = prev, lastPrev
-		prev = append(prev[:0], hash...)
+		res.Last, lastAt, lastDigest, lastPrev = e, at, digest, prev
+		prev = hash
 		want++
 	}
-	if err := rows.Err(); err != nil {
-		return res, fmt.Errorf("read the audit trail: %w", classify(err))
+	if after > 0 && texts == nil {
+		res.BadSeq, res.Problem = after, fmt.Sprintf("event #%d is missing", after)
+		return found()
+	}
+	if upTo > 0 && want <= upTo {
+		// The half ends early, yet later events exist: some are missing.
+		next, err := rawQuery(ctx, q, "SELECT min(seq) FROM events WHERE seq > ?", want)
+		if err != nil {
+			return res, fmt.Errorf("read the audit trail: %w", classify(err))
+		}
+		defer next.close()
+		var n int64
+		if ok, err := next.next(); err != nil {
+			return res, fmt.Errorf("read the audit trail: %w", classify(err))
+		} else if ok {
+			n, _ = next.vals[0].(int64)
+		}
+		res.BadSeq, res.Problem = want, fmt.Sprintf("event #%d is missing (the next one is #%d)", want, n)
+		return found()
 	}
 	if texts != nil {
-		seq, problem, err := texts.rest()
-		if err != nil {
-			return res, err
-		}
-		if problem != "" {
+		if seq, problem := texts.rest(); problem != "" {
 			res.BadSeq, res.Problem = seq, problem
-			return res, nil
+			return found()
 		}
-	}
-	if res.Count > 0 {
-		res.Last.At = parseTime(string(lastAt))
-		res.Last.TextDigest = nil
-		if len(lastDig) > 0 {
-			res.Last.TextDigest = lastDig
-		}
-		res.Last.PrevHash, res.Last.Hash = lastPrev, bytes.Clone(prev)
 	}
 	res.LastHash = prev
-	return res, nil
+	return found()
 }
+
+// unpackEvent fills e from a row of walkQuery and gives the event's
+// stored time, text digest, link to the one before and hash. whole is
+// false when a value is not of its column's type, or the lengths do not
+// fit: only someone changing the table can make that.
+func unpackEvent(e *model.Event, v []driver.Value) (at string, digest, link, hash []byte, whole bool) {
+	e.Seq, _ = v[0].(int64)
+	actor, ok := v[1].(int64)
+	packed, ok2 := v[6].(string)
+	digest, link, hash = blob(v[7]), blob(v[8]), blob(v[9])
+	if !ok || !ok2 {
+		return "", digest, link, hash, false
+	}
+	var cut [4]int
+	pos := 0
+	for i := range cut {
+		n, ok := v[2+i].(int64)
+		if !ok || n < 0 || n > int64(len(packed)-pos) {
+			return "", digest, link, hash, false
+		}
+		pos += int(n)
+		cut[i] = pos
+	}
+	e.ActorID = actor
+	e.ActorName, e.Action, e.Reference, e.Detail = packed[cut[0]:cut[1]], packed[cut[1]:cut[2]], packed[cut[2]:cut[3]], packed[cut[3]:]
+	return packed[:cut[0]], digest, link, hash, true
+}
+
+// blob is a blob column's value; a value stored as text (only a changed
+// table has one) counts as its bytes.
+func blob(v driver.Value) []byte {
+	switch b := v.(type) {
+	case []byte:
+		return b
+	case string:
+		return []byte(b)
+	}
+	return nil
+}
+
+// rawRows are a driver's rows, read into one reused slice of values.
+type rawRows struct {
+	rows driver.Rows
+	vals []driver.Value
+}
+
+func rawQuery(ctx context.Context, q driver.QueryerContext, query string, args ...any) (*rawRows, error) {
+	named := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	rows, err := q.QueryContext(ctx, query, named)
+	if err != nil {
+		return nil, err
+	}
+	return &rawRows{rows: rows, vals: make([]driver.Value, len(rows.Columns()))}, nil
+}
+
+// next reads the next row into vals; false at the end.
+func (r *rawRows) next() (bool, error) {
+	err := r.rows.Next(r.vals)
+	if err == io.EOF {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (r *rawRows) close() { r.rows.Close() }
 
 // textWalk reads event_texts in the order of the events, beside them.
 type textWalk struct {
-	rows       *sql.Rows
-	seq        int64 // the text row read ahead; 0 when none is left
-	salt, text sql.RawBytes
+	rows *rawRows
+	seq  int64 // the text row read ahead; 0 when none is left
+	salt []byte
+	text string
 }
 
-func openTextWalk(ctx context.Context, conn *sql.Conn) (*textWalk, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT seq, salt, text FROM event_texts ORDER BY seq")
+// openTextWalk reads the texts of the events walkChain(after, upTo) checks.
+func openTextWalk(ctx context.Context, q driver.QueryerContext, after, upTo int64) (*textWalk, error) {
+	var where string
+	var args []any
+	switch {
+	case after > 0:
+		where, args = " WHERE seq > ?", []any{after}
+	case upTo > 0:
+		where, args = " WHERE seq <= ?", []any{upTo}
+	}
+	rows, err := rawQuery(ctx, q, "SELECT seq, salt, CAST(text AS TEXT) FROM event_texts"+where+" ORDER BY seq", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read the audit trail's texts: %w", classify(err))
 	}
@@ -136,21 +333,22 @@ func openTextWalk(ctx context.Context, conn *sql.Conn) (*textWalk, error) {
 	return w, w.next()
 }
 
-func (w *textWalk) close() { w.rows.Close() }
+func (w *textWalk) close() { w.rows.close() }
 
 func (w *textWalk) next() error {
 	w.seq = 0
-	if w.rows.Next() {
-		if err := w.rows.Scan(&w.seq, &w.salt, &w.text); err != nil {
-			return fmt.Errorf("read the audit trail's texts: %w", err)
-		}
-		if w.seq <= 0 {
-			w.seq = -1 // still a row: rest() reports it
-		}
-		return nil
-	}
-	if err := w.rows.Err(); err != nil {
+	more, err := w.rows.next()
+	if err != nil {
 		return fmt.Errorf("read the audit trail's texts: %w", classify(err))
+	}
+	if more {
+		v := w.rows.vals
+		w.seq, _ = v[0].(int64)
+		w.salt = blob(v[1])
+		w.text, _ = v[2].(string)
+		if w.seq <= 0 {
+			w.seq = -1 // still a row: check or rest reports it
+		}
 	}
 	return nil
 }
@@ -180,42 +378,46 @@ func (w *textWalk) check(res *ChainResult, h *model.ChainHasher, seq int64, dige
 }
 
 // rest reports a text left over after the last event.
-func (w *textWalk) rest() (int64, string, error) {
+func (w *textWalk) rest() (int64, string) {
 	if w.seq == 0 {
-		return 0, "", nil
+		return 0, ""
 	}
-	return w.seq, fmt.Sprintf("a text is stored for event #%d, which is not in the audit trail", w.seq), nil
+	return w.seq, fmt.Sprintf("a text is stored for event #%d, which is not in the audit trail", w.seq)
 }
 
-// canonicalAt appends to dst[:0] the canonical text of a stored instant
-// (model.CanonicalTime): a time stored as timeFormat is that text with
-// the fraction's trailing zeros (and a bare point) dropped, so no parsing
-// is needed. Anything else is parsed and formatted.
-func canonicalAt(dst, at []byte) []byte {
-	dst = dst[:0]
+// canonicalAt sets *dst to the canonical text of a stored instant
+// (model.CanonicalTime) and returns it: a time stored as timeFormat is
+// that text with the fraction's trailing zeros (and a bare point)
+// dropped, so no parsing is needed. Anything else is parsed and formatted.
+func canonicalAt(dst *[]byte, at string) []byte {
+	b := (*dst)[:0]
 	if !isStoredTime(at) {
-		return append(dst, model.CanonicalTime(parseTime(string(at)))...)
+		b = append(b, model.CanonicalTime(parseTime(at))...)
+	} else {
+		frac := at[20:29]
+		n := len(frac)
+		for n > 0 && frac[n-1] == '0' {
+			n--
+		}
+		b = append(b, at[:19]...)
+		if n > 0 {
+			b = append(b, '.')
+			b = append(b, frac[:n]...)
+		}
+		b = append(b, 'Z')
 	}
-	frac := at[20:29]
-	n := len(frac)
-	for n > 0 && frac[n-1] == '0' {
-		n--
-	}
-	dst = append(dst, at[:19]...)
-	if n > 0 {
-		dst = append(dst, '.')
-		dst = append(dst, frac[:n]...)
-	}
-	return append(dst, 'Z')
+	*dst = b
+	return b
 }
 
 // isStoredTime is true when at has timeFormat's shape,
 // 2006-01-02T15:04:05.000000000Z, with its fields in range.
-func isStoredTime(at []byte) bool {
+func isStoredTime(at string) bool {
 	if len(at) != len(timeFormat) {
 		return false
 	}
-	for i, c := range at {
+	for i := 0; i < len(at); i++ {
+		c := at[i]
 		switch i {
 		case 4, 7:
 			if c != '-' {

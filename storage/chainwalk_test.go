@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -172,10 +173,10 @@ func TestCanonicalAt(t *testing.T) {
 	var buf []byte
 	for _, at := range times {
 		stored := fmtTime(at)
-		if !isStoredTime([]byte(stored)) {
+		if !isStoredTime(stored) {
 			t.Fatalf("%q is not seen as a stored time", stored)
 		}
-		buf = canonicalAt(buf, []byte(stored))
+		canonicalAt(&buf, stored)
 		if want := model.CanonicalTime(parseTime(stored)); string(buf) != want {
 			t.Fatalf("canonicalAt(%q) = %q, want %q", stored, buf, want)
 		}
@@ -186,9 +187,96 @@ func TestCanonicalAt(t *testing.T) {
 		"2026-13-10T10:00:00.000000000Z", "2026-03-10T24:00:00.000000000Z", "2026-03-10 10:00:00.000000000Z",
 		"", "garbage", "2026-03-10T10:00:00.00000000xZ",
 	} {
-		buf = canonicalAt(buf, []byte(s))
+		canonicalAt(&buf, s)
 		if want := model.CanonicalTime(parseTime(s)); string(buf) != want {
 			t.Errorf("canonicalAt(%q) = %q, want %q", s, buf, want)
 		}
 	}
+}
+
+// TestVerifyChainInHalves: walking the chain in two halves finds exactly
+// what one walk finds (the first fault, the counts, the last hash),
+// whichever event is tampered with, on either side of the split and at it.
+func TestVerifyChainInHalves(t *testing.T) {
+	e := newTestEnv(t)
+	for i := range 4 {
+		r := e.logRequest(t, testRequest(fmt.Sprintf("Patient %c", 'A'+i), testDay(2026, 3, 9)), testPassport())
+		if i%2 == 0 {
+			e.apply(t, e.Lead, r.Reference, model.Op{Action: model.ActRefuse, Reason: fmt.Sprintf("reason %d", i)}, testNow)
+		}
+	}
+	if _, err := e.DB().Exec("DELETE FROM event_texts WHERE seq = (SELECT min(seq) FROM event_texts)"); err != nil {
+		t.Fatal(err) // one erased text, so the erased count is compared too
+	}
+	last := int64(e.eventCount(t))
+	mid := last / 2
+	var withText []int64
+	rows, _ := e.DB().Query("SELECT seq FROM event_texts")
+	for rows.Next() {
+		var s int64
+		rows.Scan(&s)
+		withText = append(withText, s)
+	}
+	rows.Close()
+
+	defer func(old int64) { chainSplitMin = old }(chainSplitMin)
+	check := func(t *testing.T, name, q string) {
+		t.Helper()
+		copyPath := t.TempDir() + "/copy.db"
+		if _, err := e.DB().Exec("VACUUM INTO ?", copyPath); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Open(e.ctx, copyPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if q != "" {
+			if _, err := s.DB().Exec("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; DROP TRIGGER event_texts_no_update; PRAGMA foreign_keys = OFF; " + q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		one, err := s.walkChain(e.ctx, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chainSplitMin = 2
+		halves, err := s.VerifyChain(e.ctx)
+		chainSplitMin = 100_000
+		if err != nil {
+			t.Fatal(err)
+		}
+		if one.BadSeq != halves.BadSeq || one.Problem != halves.Problem || one.Count != halves.Count || one.Texts != halves.Texts ||
+			one.Erased != halves.Erased || !bytes.Equal(one.LastHash, halves.LastHash) || one.Last.Seq != halves.Last.Seq ||
+			!bytes.Equal(one.Last.Hash, halves.Last.Hash) || !one.Last.At.Equal(halves.Last.At) {
+			t.Errorf("%s (split after #%d of %d):\none walk %+v\n  halves %+v", name, mid, last, one, halves)
+		}
+		if cut := strings.HasPrefix(name, fmt.Sprintf("delete #%d", last)); (q == "" || cut) != one.OK() {
+			t.Errorf("%s: ok %v", name, one.OK()) // cutting the last event is for a checkpoint to find
+		}
+	}
+	check(t, "untouched", "")
+	for k := int64(1); k <= last; k++ {
+		check(t, fmt.Sprintf("delete #%d", k), fmt.Sprintf("DELETE FROM events WHERE seq = %d", k))
+		check(t, fmt.Sprintf("change #%d", k), fmt.Sprintf("UPDATE events SET detail = detail || '.' WHERE seq = %d", k))
+		check(t, fmt.Sprintf("relink #%d", k), fmt.Sprintf("UPDATE events SET prev_hash = randomblob(32) WHERE seq = %d", k))
+		if !slices.Contains(withText, k) {
+			check(t, fmt.Sprintf("add a text to #%d", k), fmt.Sprintf("INSERT INTO event_texts (seq, salt, text) VALUES (%d, zeroblob(16), 'x')", k))
+		}
+	}
+	for _, k := range withText {
+		check(t, fmt.Sprintf("edit the text of #%d", k), fmt.Sprintf("UPDATE event_texts SET text = 'x' WHERE seq = %d", k))
+	}
+	check(t, "two faults, one in each half", fmt.Sprintf("UPDATE events SET detail = 'x' WHERE seq IN (2, %d)", last-1))
+	check(t, "cut the tail", fmt.Sprintf("DELETE FROM events WHERE seq >= %d", mid))
+	check(t, "a row numbered 0", "INSERT INTO events (seq, at, action, prev_hash, hash) VALUES (0, '', 'x', x'', x'')")
+	check(t, "a text after the end", fmt.Sprintf("INSERT INTO event_texts (seq, salt, text) VALUES (%d, zeroblob(16), 'x')", last+5))
+}
+
+// BenchmarkVerifyChainOneWalk is BenchmarkVerifyChain in one walk, not two
+// halves at once: the cost of the walk itself, without the second core.
+func BenchmarkVerifyChainOneWalk(b *testing.B) {
+	defer func(old int64) { chainSplitMin = old }(chainSplitMin)
+	chainSplitMin = 1 << 62
+	BenchmarkVerifyChain(b)
 }
