@@ -87,7 +87,7 @@ func (s *Store) Import(ctx context.Context, actor model.Staff, opt ImportOptions
 		if len(res.Problems) > 0 || opt.DryRun || res.Added == 0 {
 			return errRollback
 		}
-		if err := im.w.flush(); err != nil {
+		if err := im.w.finish(); err != nil {
 			return err
 		}
 		detail := fmt.Sprintf("%d requests added, %d already in the register", res.Added, res.Present)
@@ -244,10 +244,14 @@ func (im *importer) makeReference(r model.Request) (string, error) {
 //     open a statement journal and the full-text index flush its pending
 //     terms at every statement (together over half the time, row by row);
 //   - the audit trail's tail is read once: the transaction is immediate,
-//     so no one else can append while the import runs.
+//     so no one else can append while the import runs;
+//   - the search index is filled once, at the end (finish), with one
+//     statement: its insert trigger skips the import's rows (deferSearch),
+//     so no statement flushes and merges the full-text index.
 //
 // Requests wait in pending until a batch is full or flush is called;
-// their evidence and events follow, in the file's order.
+// their evidence and events follow, in the file's order. finish writes
+// what is pending and the search index.
 type importWriter struct {
 	tx                            *sql.Tx
 	subjFind, subjAdd, subjUpdate *sql.Stmt
@@ -257,6 +261,7 @@ type importWriter struct {
 	prev                          []byte
 	pending                       []pendingRequest
 	args                          []any
+	searchAfter                   int64 // requests after this id are not in the search index yet
 }
 
 // importBatch is how many requests one INSERT writes (37 values each,
@@ -288,6 +293,9 @@ func newImportWriter(tx *sql.Tx) (*importWriter, error) {
 		w.seq, w.prev = 0, make([]byte, model.HashSize)
 	} else if err != nil {
 		return nil, fmt.Errorf("read the audit trail's tail: %w", err)
+	}
+	if w.searchAfter, err = deferSearch(tx); err != nil {
+		return nil, err
 	}
 	for _, p := range []struct {
 		stmt **sql.Stmt
@@ -436,6 +444,15 @@ func (w *importWriter) flush() error {
 	w.pending = w.pending[:0]
 	w.args = w.args[:0]
 	return nil
+}
+
+// finish writes the pending requests and indexes every request added for
+// search. The writer is done with after it.
+func (w *importWriter) finish() error {
+	if err := w.flush(); err != nil {
+		return err
+	}
+	return fillSearch(w.tx, w.searchAfter)
 }
 
 // logEvent is storage's logEvent (appendEvent) with the chain's tail

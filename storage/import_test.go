@@ -110,7 +110,7 @@ func TestImportWriterMatchesDesk(t *testing.T) {
 				return err
 			}
 		}
-		return w.flush()
+		return w.finish()
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -124,6 +124,12 @@ func TestImportWriterMatchesDesk(t *testing.T) {
 	}
 	if res, err := fast.VerifyChain(context.Background()); err != nil || !res.OK() {
 		t.Errorf("chain after the import's writer: %+v %v", res, err)
+	}
+	// The writer filled the search index itself; the trigger is back on
+	// for whoever writes next.
+	var deferred int
+	if err := fast.db.QueryRow("SELECT count(*) FROM search_deferred").Scan(&deferred); err != nil || deferred != 0 {
+		t.Errorf("the search index is still deferred after the import: %d %v", deferred, err)
 	}
 }
 
