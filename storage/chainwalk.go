@@ -34,9 +34,9 @@ func (r ChainResult) OK() bool { return r.BadSeq == 0 && r.Problem == "" }
 // a long chain is walked in two halves at once, on two connections (the
 // second half starts from the stored hash of the first half's last
 // event, which the first half checks); the first fault in the order of
-// the chain is reported. Each walk reuses its buffers from row to row
-// (raw column bytes, the encoding, the hash) and takes each event's time
-// as stored, rather than parsing it only to format it again for the hash.
+// the chain is reported. Each walk reads the driver's values as they come
+// (see walkQuery), encodes and hashes in one reused buffer, and takes each
+// event's time as stored rather than parsing it only to format it again.
 func (s *Store) VerifyChain(ctx context.Context) (ChainResult, error) {
 	var last int64
 	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM events").Scan(&last); err != nil {
