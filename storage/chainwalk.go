@@ -39,11 +39,15 @@ func (r ChainResult) OK() bool { return r.BadSeq == 0 && r.Problem == "" }
 // event's time as stored rather than parsing it only to format it again.
 func (s *Store) VerifyChain(ctx context.Context) (ChainResult, error) {
 	var last int64
-	if err := s.db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM events").Scan(&last); err != nil {
+	var texts bool
+	// A file from before migration 00005 (an older backup being checked
+	// before a restore) has no texts: its events are all version 1.
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0),
+		EXISTS (SELECT 1 FROM pragma_table_info('events') WHERE name = 'text_digest') FROM events`).Scan(&last, &texts); err != nil {
 		return ChainResult{}, fmt.Errorf("read the audit trail: %w", classify(err))
 	}
 	if last < chainSplitMin {
-		return s.walkChain(ctx, 0, 0)
+		return s.walkChain(ctx, texts, 0, 0)
 	}
 	mid := last / 2
 	ctx, cancel := context.WithCancel(ctx)
@@ -53,9 +57,9 @@ func (s *Store) VerifyChain(ctx context.Context) (ChainResult, error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		second, secondErr = s.walkChain(ctx, mid, 0)
+		second, secondErr = s.walkChain(ctx, texts, mid, 0)
 	}()
-	first, err := s.walkChain(ctx, 0, mid)
+	first, err := s.walkChain(ctx, texts, 0, mid)
 	if err != nil || !first.OK() {
 		cancel() // the first fault is in the first half: the second's is of no interest
 	}
@@ -93,12 +97,17 @@ var chainSplitMin int64 = 100_000
 const walkQuery = `SELECT seq, actor_id, octet_length(at), octet_length(actor_name), octet_length(action), octet_length(reference),
 	at || actor_name || action || reference || detail, text_digest, prev_hash, hash FROM events`
 
+// walkQueryV1 is walkQuery for a file whose events have no texts.
+const walkQueryV1 = `SELECT seq, actor_id, octet_length(at), octet_length(actor_name), octet_length(action), octet_length(reference),
+	at || actor_name || action || reference || detail, x'', prev_hash, hash FROM events`
+
 // walkChain checks the events after the one numbered after (the first
 // event's predecessor is the zero hash; later ones start from the stored
 // hash of event after, which must exist), up to and including upTo (0:
 // to the end). It reads the driver's rows as they come, without
 // database/sql converting and copying every value into a destination.
-func (s *Store) walkChain(ctx context.Context, after, upTo int64) (ChainResult, error) {
+// texts is false for a file from before events had texts.
+func (s *Store) walkChain(ctx context.Context, texts bool, after, upTo int64) (ChainResult, error) {
 	var res ChainResult
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
@@ -110,13 +119,13 @@ func (s *Store) walkChain(ctx context.Context, after, upTo int64) (ChainResult, 
 		if !ok {
 			return errors.New("the database driver cannot stream the audit trail")
 		}
-		res, err = walkRows(ctx, q, after, upTo)
+		res, err = walkRows(ctx, q, texts, after, upTo)
 		return err
 	})
 	return res, err
 }
 
-func walkRows(ctx context.Context, q driver.QueryerContext, after, upTo int64) (ChainResult, error) {
+func walkRows(ctx context.Context, q driver.QueryerContext, withTexts bool, after, upTo int64) (ChainResult, error) {
 	var res ChainResult
 	// No lower bound for the first half: a row numbered 0 or less is a
 	// fault to find, not to skip.
@@ -128,7 +137,11 @@ func walkRows(ctx context.Context, q driver.QueryerContext, after, upTo int64) (
 	case upTo > 0:
 		where, args = " WHERE seq <= ?", []any{upTo}
 	}
-	rows, err := rawQuery(ctx, q, walkQuery+where+" ORDER BY seq", args...)
+	query := walkQuery
+	if !withTexts {
+		query = walkQueryV1
+	}
+	rows, err := rawQuery(ctx, q, query+where+" ORDER BY seq", args...)
 	if err != nil {
 		return res, fmt.Errorf("read the audit trail: %w", classify(err))
 	}
@@ -167,7 +180,7 @@ func walkRows(ctx context.Context, q driver.QueryerContext, after, upTo int64) (
 		if texts == nil {
 			// Opened while the events' statement is running on the same
 			// connection, so both read one snapshot of the file.
-			if texts, err = openTextWalk(ctx, q, after, upTo); err != nil {
+			if texts, err = openTextWalk(ctx, q, withTexts, after, upTo); err != nil {
 				return res, err
 			}
 			defer texts.close()
@@ -315,8 +328,12 @@ type textWalk struct {
 	text string
 }
 
-// openTextWalk reads the texts of the events walkChain(after, upTo) checks.
-func openTextWalk(ctx context.Context, q driver.QueryerContext, after, upTo int64) (*textWalk, error) {
+// openTextWalk reads the texts of the events walkChain(after, upTo) checks
+// (none when the file has no texts).
+func openTextWalk(ctx context.Context, q driver.QueryerContext, withTexts bool, after, upTo int64) (*textWalk, error) {
+	if !withTexts {
+		return &textWalk{}, nil
+	}
 	var where string
 	var args []any
 	switch {
@@ -333,10 +350,17 @@ func openTextWalk(ctx context.Context, q driver.QueryerContext, after, upTo int6
 	return w, w.next()
 }
 
-func (w *textWalk) close() { w.rows.close() }
+func (w *textWalk) close() {
+	if w.rows != nil {
+		w.rows.close()
+	}
+}
 
 func (w *textWalk) next() error {
 	w.seq = 0
+	if w.rows == nil {
+		return nil
+	}
 	more, err := w.rows.next()
 	if err != nil {
 		return fmt.Errorf("read the audit trail's texts: %w", classify(err))

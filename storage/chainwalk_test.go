@@ -248,7 +248,7 @@ func TestVerifyChainInHalves(t *testing.T) {
 				t.Fatalf("%s: %v", q, err)
 			}
 		}
-		one, err := s.walkChain(e.ctx, 0, 0)
+		one, err := s.walkChain(e.ctx, true, 0, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -292,4 +292,32 @@ func BenchmarkVerifyChainOneWalk(b *testing.B) {
 	defer func(old int64) { chainSplitMin = old }(chainSplitMin)
 	chainSplitMin = 1 << 62
 	BenchmarkVerifyChain(b)
+}
+
+// TestVerifyChainOfAnOlderFile: a file from before events had texts (an
+// older backup checked before a restore) still verifies.
+func TestVerifyChainOfAnOlderFile(t *testing.T) {
+	e := newTestEnv(t)
+	for i := range 3 {
+		e.logRequest(t, testRequest(fmt.Sprintf("Patient %c", 'A'+i), testDay(2026, 3, 9)), testPassport())
+	}
+	if _, err := e.DB().Exec("DROP TABLE event_texts; ALTER TABLE events DROP COLUMN text_digest"); err != nil {
+		t.Fatal(err)
+	}
+	for _, split := range []int64{100_000, 2} {
+		func() {
+			defer func(old int64) { chainSplitMin = old }(chainSplitMin)
+			chainSplitMin = split
+			res, err := e.VerifyChain(e.ctx)
+			if err != nil || !res.OK() || res.Count != int64(e.eventCount(t)) {
+				t.Fatalf("split at %d: %+v %v", split, res, err)
+			}
+		}()
+	}
+	if _, err := e.DB().Exec("DROP TRIGGER events_no_update; UPDATE events SET detail = 'x' WHERE seq = 3"); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := e.VerifyChain(e.ctx); err != nil || res.OK() || res.BadSeq != 3 {
+		t.Fatalf("a change in an older file: %+v %v", res, err)
+	}
 }
