@@ -170,6 +170,22 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 	}
 	open := Filter{Scope: ScopeOpen}
 	closed := Filter{Scope: ScopeClosed}
+	someClosed, err := s.ListSummaries(ctx, Filter{Scope: ScopeClosed, Limit: 1, Offset: 10})
+	if err != nil || len(someClosed) == 0 {
+		t.Fatalf("no closed request: %v", err)
+	}
+	key := KeyOf(someClosed[0])
+	countUpTo := func(f Filter) func(context.Context, *Store) error {
+		return func(ctx context.Context, s *Store) error { _, _, err := s.CountRequestsUpTo(ctx, f, 1000); return err }
+	}
+	// walked is a window read as if the search matched many requests.
+	walked := func(f Filter) func(context.Context, *Store) error {
+		return func(ctx context.Context, s *Store) error {
+			defer func(n int) { searchWalkFrom = n }(searchWalkFrom)
+			searchWalkFrom = 1
+			return window(f)(ctx, s)
+		}
+	}
 	byName := "SCAN request_search VIRTUAL TABLE"
 	byID := "SEARCH r USING INTEGER PRIMARY KEY (rowid=?)"
 	cases := []planCase{
@@ -185,6 +201,14 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 		{name: "board window: search by reference", call: window(Filter{Scope: ScopeOpen, Search: "R-2026-00"}), want: []string{"SEARCH r USING INDEX requests_open_reference (open=? AND reference>? AND reference<?)"}, sorts: true},
 		{name: "board window: search closed by reference", call: window(Filter{Scope: ScopeClosed, Search: "r-2019-01"}), want: []string{"SEARCH r USING INDEX requests_open_reference (open=? AND reference>? AND reference<?)"}, sorts: true},
 		{name: "board window: search closed by a reference's first digits", call: window(Filter{Scope: ScopeClosed, Search: "R-20"}), want: []string{"SEARCH r USING INDEX requests_closed (open=?)"}},
+		{name: "board window: closed, after a row (by key)", call: window(Filter{Scope: ScopeClosed, After: &key}), want: []string{"SEARCH r USING INDEX requests_closed (open=? AND closed_on<?)"}},
+		{name: "board window: closed, before a row (by key)", call: window(Filter{Scope: ScopeClosed, Before: &key}), want: []string{"SEARCH r USING INDEX requests_closed (open=? AND closed_on>?)"}},
+		{name: "board window: closed, the last rows", call: window(Filter{Scope: ScopeClosed, FromEnd: true}), want: []string{"SEARCH r USING INDEX requests_closed (open=?)"}},
+		{name: "board window: search closed by a short name matching many", call: walked(Filter{Scope: ScopeClosed, Search: "s"}), want: []string{"SEARCH r USING INDEX requests_closed (open=?)", byName}},
+		{name: "board window: search closed by a name matching many", call: walked(Filter{Scope: ScopeClosed, Search: "smi"}),
+			want: []string{"SEARCH r USING INDEX requests_closed (open=?)", byName, "SEARCH requests USING COVERING INDEX requests_open_reference (open=? AND reference>? AND reference<?)"}},
+		{name: "board count up to 1,000: search by name", call: countUpTo(Filter{Scope: ScopeClosed, Search: "smi"}), want: []string{byName, byID, "SEARCH r USING COVERING INDEX requests_open_reference (open=? AND reference>? AND reference<?)"}},
+		{name: "board count up to 1,000: search by a reference's first digits", call: countUpTo(Filter{Scope: ScopeClosed, Search: "R-20"}), want: []string{"SEARCH r USING COVERING INDEX requests_open_reference (open=? AND reference>? AND reference<?)"}},
 		{name: "board count: open", call: count(open), want: []string{"SEARCH r USING COVERING INDEX", "(open=?)"}},
 		{name: "board count: status", call: count(Filter{Scope: ScopeOpen, Status: model.StatusPaused}), want: []string{"SEARCH r USING COVERING INDEX requests_open_status_due (open=? AND status=?)"}},
 		{name: "board count: search by name", call: count(Filter{Scope: ScopeClosed, Search: "smi"}), want: []string{byName, byID}},

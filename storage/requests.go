@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -307,9 +308,29 @@ type Filter struct {
 	Search  string    // reference prefix, or part of the patient's or requester's name
 	Limit   int
 	Offset  int
+	// After, Before and FromEnd read a window of the closed list by key
+	// rather than by Offset, which steps over every row before the window
+	// (paging.go): the rows after a row, the rows before it, the last
+	// rows. Each still comes in the list's order. ScopeClosed only.
+	After, Before *ListKey
+	FromEnd       bool
 }
 
 func (f Filter) where() (string, []any) {
+	conds, args := f.filterConds()
+	if q := strings.TrimSpace(f.Search); q != "" {
+		cond, a := searchCondition(q, f.Scope) // by index, not every row: search.go
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// filterConds are the filter's conditions but the search's.
+func (f Filter) filterConds() ([]string, []any) {
 	var conds []string
 	var args []any
 	switch f.Scope {
@@ -334,15 +355,7 @@ func (f Filter) where() (string, []any) {
 		conds = append(conds, "r.open = 1 AND r.status != 'paused' AND r.effective_due_on < ?")
 		args = append(args, fmtDate(f.Today))
 	}
-	if q := strings.TrimSpace(f.Search); q != "" {
-		cond, a := searchCondition(q, f.Scope) // by index, not every row: search.go
-		conds = append(conds, cond)
-		args = append(args, a...)
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return conds, args
 }
 
 func escapeLike(s string) string {
@@ -379,12 +392,32 @@ func scanSummary(rows *sql.Rows) (model.Summary, error) {
 // open ones most urgent first, closed ones newest first. With a Limit it
 // reads only that window, so the board never loads every row.
 func (s *Store) ListSummaries(ctx context.Context, f Filter) ([]model.Summary, error) {
-	where, args := f.where()
-	q := "SELECT " + summaryCols + " FROM requests r JOIN subjects p ON p.id = r.subject_id" + where + f.order()
-	if f.Limit > 0 {
+	where, args, sorts, err := s.windowWhere(ctx, f) // keyset paging and searches among the closed: paging.go
+	if err != nil {
+		return nil, fmt.Errorf("list requests: %w", err)
+	}
+	order, backwards := f.windowOrder()
+	q := "SELECT " + summaryCols + " FROM requests r JOIN subjects p ON p.id = r.subject_id" + where + order
+	switch {
+	case f.Limit > 0 && sorts:
+		// Only the window's rows are joined to their patients: sorting
+		// thousands of matches with every column shown took three times
+		// as long as sorting their ids.
+		q = "SELECT " + summaryCols + " FROM requests r JOIN subjects p ON p.id = r.subject_id WHERE r.id IN (SELECT r.id FROM requests r" +
+			where + order + " LIMIT ? OFFSET ?)" + order
+		args = append(args, f.Limit, f.Offset)
+	case f.Limit > 0:
 		q += " LIMIT ? OFFSET ?"
 		args = append(args, f.Limit, f.Offset)
 	}
+	out, err := s.listSummaries(ctx, q, args)
+	if backwards {
+		slices.Reverse(out)
+	}
+	return out, err
+}
+
+func (s *Store) listSummaries(ctx context.Context, q string, args []any) ([]model.Summary, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list requests: %w", err)

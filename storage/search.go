@@ -24,11 +24,26 @@ func searchCondition(typed string, scope Scope) (string, []any) {
 		// The + keeps SQLite from the range; a count still reads the index.
 		return `+r.reference LIKE ? ESCAPE '\'`, []any{like}
 	}
+	match, like, _ := nameSearch(typed, scope)
 	names := "r.id IN (SELECT rowid FROM request_search WHERE request_search MATCH ?)"
-	if utf8.RuneCountInString(typed) < 3 {
-		return names, []any{searchMatch(typed, scope)}
+	if like == "" {
+		return names, []any{match}
 	}
-	return "(" + names + ` OR r.reference LIKE ? ESCAPE '\')`, []any{searchMatch(typed, scope), like}
+	return "(" + names + ` OR r.reference LIKE ? ESCAPE '\')`, []any{match, like}
+}
+
+// nameSearch is how typed text without a digit is looked up: the
+// full-text query of its words (match) and, from three characters, the
+// start of an older register's reference without digits (like, "" for
+// shorter text). ok is false for text with a digit: a reference's start.
+func nameSearch(typed string, scope Scope) (match, like string, ok bool) {
+	if countDigits(typed) > 0 {
+		return "", "", false
+	}
+	if utf8.RuneCountInString(typed) >= 3 {
+		like = escapeLike(typed) + "%"
+	}
+	return searchMatch(typed, scope), like, true
 }
 
 func countDigits(s string) int {

@@ -16,8 +16,10 @@ import (
 
 // board is home: the open requests, most urgent first. It holds only a
 // window of rows around the cursor (three screens' worth) and reads the
-// next window by offset when the cursor leaves it, so 100,000 requests
-// cost no more than 100.
+// next window when the cursor leaves it, so 100,000 requests cost no more
+// than 100: by offset among the open requests (a few thousand at most),
+// by key among the closed ones (windowFilter). A search counts its
+// matches up to storage.CountCap ("1,000+").
 type board struct {
 	s    *session
 	keys boardKeys
@@ -33,6 +35,8 @@ type board struct {
 	rows     []model.Summary
 	winStart int
 	total    int
+	more     bool // the search matches more than total (countCap)
+	countCap int  // how far a search's matches are counted
 	counts   model.Counts
 	loaded   bool
 
@@ -85,7 +89,7 @@ func newBoard(s *session) *board {
 	in.Placeholder = "reference or name"
 	in.CharLimit = 100
 	in.SetStyles(s.styles.Input)
-	b := &board{s: s, keys: newBoardKeys(), search: in}
+	b := &board{s: s, keys: newBoardKeys(), search: in, countCap: storage.CountCap}
 	b.applyRole()
 	return b
 }
@@ -137,6 +141,7 @@ type boardLoadedMsg struct {
 	// counted is true when total and counts were read too.
 	counted bool
 	total   int
+	more    bool
 	counts  model.Counts
 	err     error
 }
@@ -149,24 +154,57 @@ func (b *board) load() tea.Cmd { return b.read(true) }
 // read reads the window; counting is skipped when only the cursor moved.
 func (b *board) read(count bool) tea.Cmd {
 	b.qid++
-	id, f, st, today := b.qid, b.filter(), b.s.store, b.s.today()
+	id, st, today, countCap := b.qid, b.s.store, b.s.today(), b.countCap
 	vis := b.visible()
-	f.Offset = max(0, b.cursor-vis)
-	f.Limit = 3 * vis
+	start := max(0, b.cursor-vis)
+	f := b.windowFilter(start, 3*vis)
 	return func() tea.Msg {
 		ctx, cancel := dbContext()
 		defer cancel()
 		rows, err := st.ListSummaries(ctx, f)
 		if err != nil || !count {
-			return boardLoadedMsg{id: id, rows: rows, offset: f.Offset, err: err}
+			return boardLoadedMsg{id: id, rows: rows, offset: start, err: err}
 		}
-		m := boardLoadedMsg{id: id, rows: rows, offset: f.Offset, counted: true}
-		if m.total, m.err = st.CountRequests(ctx, f); m.err != nil {
+		m := boardLoadedMsg{id: id, rows: rows, offset: start, counted: true}
+		if f.Search != "" {
+			m.total, m.more, m.err = st.CountRequestsUpTo(ctx, f, countCap)
+		} else {
+			m.total, m.err = st.CountRequests(ctx, f)
+		}
+		if m.err != nil {
 			return m
 		}
 		m.counts, m.err = st.BoardCounts(ctx, today)
 		return m
 	}
+}
+
+// windowFilter reads the rows from start, limit of them. Deep in the
+// closed list an offset makes SQLite step over every row before it, so
+// there the window is read by key from a row the board holds: the rows
+// after the one before start, or the rows before the one after the
+// window, or the last rows. Offsets stay for the open requests, and for
+// searches, whose rows stop at storage.CountCap.
+func (b *board) windowFilter(start, limit int) storage.Filter {
+	f := b.filter()
+	f.Offset, f.Limit = start, limit
+	if !b.closed || f.Search != "" || start == 0 {
+		return f
+	}
+	held := func(i int) (storage.ListKey, bool) {
+		if j := i - b.winStart; j >= 0 && j < len(b.rows) {
+			return storage.KeyOf(b.rows[j]), true
+		}
+		return storage.ListKey{}, false
+	}
+	if k, ok := held(start - 1); ok {
+		f.After, f.Offset = &k, 0
+	} else if k, ok := held(start + limit); ok {
+		f.Before, f.Offset = &k, 0
+	} else if start+limit >= b.total {
+		f.FromEnd, f.Offset, f.Limit = true, 0, b.total-start
+	}
+	return f
 }
 
 // needLoad is true when the rows on screen are not all in the window.
@@ -245,7 +283,7 @@ func (b *board) Update(msg tea.Msg) (screen, tea.Cmd) {
 		b.err = ""
 		b.rows, b.winStart = msg.rows, msg.offset
 		if msg.counted {
-			b.total, b.counts = msg.total, msg.counts
+			b.total, b.more, b.counts = msg.total, msg.more, msg.counts
 		}
 		if b.cursor >= b.total {
 			b.cursor = max(0, b.total-1)
@@ -368,6 +406,15 @@ func (b *board) updateKey(msg tea.KeyPressMsg) (screen, tea.Cmd) {
 	return b, nil
 }
 
+// thousands writes n with a comma between each three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // columns are the board's column widths for the current width.
 type columns struct{ ref, kind, subject, requester, status, due, left int }
 
@@ -411,6 +458,9 @@ func (b *board) View() string {
 	pos := ""
 	if b.total > 0 {
 		pos = fmt.Sprintf("%d of %d", b.cursor+1, b.total)
+		if b.more {
+			pos = fmt.Sprintf("%d of %s+", b.cursor+1, thousands(b.total))
+		}
 	}
 	if b.searching || b.search.Value() != "" {
 		filterLine += "   " + b.search.View()
