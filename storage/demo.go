@@ -161,6 +161,13 @@ func (s *Store) GenerateDemo(ctx context.Context, o DemoOptions) (DemoResult, er
 			}
 			defer w.close()
 			w.seed = o.Seed
+			// The batch's requests are indexed for search once, at its
+			// end, as an import's are (search_index.go): the index's
+			// trigger, row by row, made it flush at every request.
+			searchAfter, err := deferSearch(tx)
+			if err != nil {
+				return err
+			}
 			for n := 0; n < demoBatch; n++ {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -178,11 +185,14 @@ func (s *Store) GenerateDemo(ctx context.Context, o DemoOptions) (DemoResult, er
 				}
 				if it.r.Reference == "" {
 					done = true
+					if err := fillSearch(tx, searchAfter); err != nil {
+						return err
+					}
 					return g.refs.save(tx, len(times), o.Seed)
 				}
 				written++
 			}
-			return nil
+			return fillSearch(tx, searchAfter)
 		})
 		if err != nil {
 			return res, fmt.Errorf("generate demo: %w", err)
