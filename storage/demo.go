@@ -168,6 +168,9 @@ func (s *Store) GenerateDemo(ctx context.Context, o DemoOptions) (DemoResult, er
 			if err != nil {
 				return err
 			}
+			// Each request's statements are prepared once for the batch.
+			stx := newStmtTx(tx)
+			defer stx.close()
 			for n := 0; n < demoBatch; n++ {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -180,7 +183,7 @@ func (s *Store) GenerateDemo(ctx context.Context, o DemoOptions) (DemoResult, er
 				if it.err != nil {
 					return it.err
 				}
-				if err := w.write(tx, g.st, &it); err != nil {
+				if err := w.write(stx, g.st, &it); err != nil {
 					return fmt.Errorf("demo request %d: %w", written+1, err)
 				}
 				if it.r.Reference == "" {
@@ -216,7 +219,7 @@ type demoItem struct {
 }
 
 // write appends the item's earlier events, then saves its request.
-func (w *chainWriter) write(tx *sql.Tx, st model.Settings, it *demoItem) error {
+func (w *chainWriter) write(tx rowWriter, st model.Settings, it *demoItem) error {
 	for _, e := range it.before {
 		if err := w.append(e); err != nil {
 			return err

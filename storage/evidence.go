@@ -8,7 +8,7 @@ import (
 	"rightsdesk/model"
 )
 
-func insertEvidence(tx *sql.Tx, requestID int64, e model.Evidence) error {
+func insertEvidence(tx rowWriter, requestID int64, e model.Evidence) error {
 	_, err := tx.Exec(`INSERT INTO evidence (request_id, kind, method, document, issuing_country, last4, expiry_checked, photo_matched, strength, description, received_on, checked_by, checked_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		requestID, string(e.Kind), string(e.Method), e.Document, e.IssuingCountry, e.Last4, e.ExpiryChecked, e.PhotoMatched, string(e.Strength), e.Description, fmtDate(e.ReceivedOn), nullID(e.CheckedBy), fmtTime(e.CheckedAt))

@@ -94,7 +94,7 @@ func boolInt(b bool) int {
 
 // insertRequest writes a new request, its subject and its evidence.
 // importKey is "" except for imported rows.
-func insertRequest(tx *sql.Tx, r *model.Request, st model.Settings, importKey string) error {
+func insertRequest(tx rowWriter, r *model.Request, st model.Settings, importKey string) error {
 	subjectID, err := upsertSubject(tx, r.Subject)
 	if err != nil {
 		return err

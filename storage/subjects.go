@@ -23,7 +23,7 @@ func foldKey(name string) string {
 
 // upsertSubject finds the subject by name and date of birth or adds them,
 // and keeps contact details current.
-func upsertSubject(tx *sql.Tx, sub model.Subject) (int64, error) {
+func upsertSubject(tx rowWriter, sub model.Subject) (int64, error) {
 	key := foldKey(sub.Name)
 	dob := fmtDate(sub.DateOfBirth)
 	var id int64
