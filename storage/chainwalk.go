@@ -437,36 +437,13 @@ func canonicalAt(dst *[]byte, at string) []byte {
 // isStoredTime is true when at has timeFormat's shape,
 // 2006-01-02T15:04:05.000000000Z, with its fields in range.
 func isStoredTime(at string) bool {
-	if len(at) != len(timeFormat) {
+	const shape = "dddd-dd-ddTdd:dd:dd.dddddddddZ"
+	if len(at) != len(shape) {
 		return false
 	}
-	for i := 0; i < len(at); i++ {
-		c := at[i]
-		switch i {
-		case 4, 7:
-			if c != '-' {
-				return false
-			}
-		case 10:
-			if c != 'T' {
-				return false
-			}
-		case 13, 16:
-			if c != ':' {
-				return false
-			}
-		case 19:
-			if c != '.' {
-				return false
-			}
-		case 29:
-			if c != 'Z' {
-				return false
-			}
-		default:
-			if c < '0' || c > '9' {
-				return false
-			}
+	for i := 0; i < len(shape); i++ {
+		if c := at[i]; shape[i] == 'd' && (c < '0' || c > '9') || shape[i] != 'd' && c != shape[i] {
+			return false
 		}
 	}
 	num := func(i int) int { return int(at[i]-'0')*10 + int(at[i+1]-'0') }

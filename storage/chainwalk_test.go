@@ -184,6 +184,10 @@ func TestCanonicalAt(t *testing.T) {
 			t.Fatalf("canonicalAt(%q) = %q, want %q", stored, buf, want)
 		}
 	}
+	stored := fmtTime(times[1])
+	if n := testing.AllocsPerRun(100, func() { canonicalAt(&buf, stored) }); n != 0 {
+		t.Errorf("canonicalAt allocates %v times for a stored time", n)
+	}
 	// Anything not in the stored shape is parsed, as before.
 	for _, s := range []string{
 		"2026-03-10T10:00:00Z", "2026-03-10T10:00:00.5+01:00", "2026-02-30T10:00:00.000000000Z",
