@@ -2,7 +2,11 @@ package storage
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"rightsdesk/model"
@@ -11,26 +15,66 @@ import (
 // pagingStore is a small register with many closed requests, many of them
 // closed on the same day (the key's id breaks the tie), and two given an
 // older register's reference that starts like a surname: one whose patient
-// has that surname too, one whose patient has not.
+// has that surname too, one whose patient has not. It is made once and
+// copied for each test.
 func pagingStore(t *testing.T) *Store {
 	t.Helper()
-	s := openTemp(t)
-	if _, err := s.GenerateDemo(context.Background(), DemoOptions{Requests: 300, Seed: 5, Now: demoNow}); err != nil {
+	pagingTemplate.once.Do(func() { pagingTemplate.db, pagingTemplate.err = makePagingTemplate() })
+	if pagingTemplate.err != nil {
+		t.Fatal(pagingTemplate.err)
+	}
+	path := filepath.Join(t.TempDir(), "paging.db")
+	if err := os.WriteFile(path, pagingTemplate.db, 0o600); err != nil {
 		t.Fatal(err)
+	}
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+var pagingTemplate struct {
+	once sync.Once
+	db   []byte
+	err  error
+}
+
+func makePagingTemplate() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "rightsdesk-paging-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "paging.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.GenerateDemo(context.Background(), DemoOptions{Requests: 300, Seed: 5, Now: demoNow}); err != nil {
+		s.Close()
+		return nil, err
 	}
 	var named, other int64
 	if err := s.db.QueryRow(`SELECT r.id FROM requests r JOIN subjects p ON p.id = r.subject_id
 		WHERE r.open = 0 AND p.name LIKE '%smi%' ORDER BY r.id LIMIT 1`).Scan(&named); err != nil {
-		t.Fatalf("no closed Smith: %v", err)
+		s.Close()
+		return nil, fmt.Errorf("no closed Smith: %w", err)
 	}
 	if err := s.db.QueryRow(`SELECT r.id FROM requests r JOIN subjects p ON p.id = r.subject_id
 		WHERE r.open = 0 AND p.name NOT LIKE '%smi%' AND r.requester_name NOT LIKE '%smi%' ORDER BY r.id LIMIT 1`).Scan(&other); err != nil {
-		t.Fatal(err)
+		s.Close()
+		return nil, err
 	}
 	if _, err := s.db.Exec(`UPDATE requests SET reference = 'SMIOLD-' || id WHERE id IN (?, ?)`, named, other); err != nil {
-		t.Fatal(err)
+		s.Close()
+		return nil, err
 	}
-	return s
+	if err := s.Close(); err != nil { // checkpointed: the file is whole
+		return nil, err
+	}
+	return os.ReadFile(path)
 }
 
 func closedRefs(rows []model.Summary) []string {

@@ -2,8 +2,10 @@ package tui
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,18 +15,23 @@ import (
 )
 
 // pagingDesk is a desk signed in on a register of a few hundred requests,
-// most of them closed.
+// most of them closed (made once, copied for each test).
 func pagingDesk(t *testing.T) (*Model, *storage.Store) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	pagingTemplate.once.Do(func() { pagingTemplate.db, pagingTemplate.err = makePagingTemplate() })
+	if pagingTemplate.err != nil {
+		t.Fatal(pagingTemplate.err)
+	}
+	path := filepath.Join(t.TempDir(), "demo.db")
+	if err := os.WriteFile(path, pagingTemplate.db, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := storage.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if _, err := st.GenerateDemo(ctx, storage.DemoOptions{Requests: 400, Seed: 9, Now: fixedNow}); err != nil {
-		t.Fatal(err)
-	}
 	set, err := st.Settings(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -38,6 +45,33 @@ func pagingDesk(t *testing.T) (*Model, *storage.Store) {
 	drive(t, m, m.Init())
 	drive(t, m, signedInMsg{staff: lead, settings: set})
 	return m, st
+}
+
+var pagingTemplate struct {
+	once sync.Once
+	db   []byte
+	err  error
+}
+
+func makePagingTemplate() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "rightsdesk-board-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "demo.db")
+	st, err := storage.Open(context.Background(), path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.GenerateDemo(context.Background(), storage.DemoOptions{Requests: 400, Seed: 9, Now: fixedNow}); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := st.Close(); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(path)
 }
 
 // The board reads the closed list by key, not offset: whichever way the
