@@ -23,9 +23,9 @@ type checkedMsg struct{ err error }
 // checkCmd runs SQLite's quick_check over the whole file. Opening the
 // database checks only its schema, so that the first frame is not kept
 // waiting; this runs right after it, while the sign-in is on screen.
-func checkCmd(st *storage.Store) tea.Cmd {
+func checkCmd(parent context.Context, st *storage.Store) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
+		ctx, cancel := context.WithTimeout(parent, checkTimeout)
 		defer cancel()
 		return checkedMsg{err: st.QuickCheck(ctx)}
 	}

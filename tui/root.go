@@ -4,6 +4,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -48,6 +49,10 @@ type Deps struct {
 	// RestoreAdvice says which backup to restore, and how, should the
 	// database turn out to be damaged.
 	RestoreAdvice string
+	// Context, when set, ends the whole-file check started after the
+	// first frame once it is done (the program quitting), so that closing
+	// the database does not wait for it.
+	Context context.Context
 }
 
 // Model is the root of the desk.
@@ -74,6 +79,7 @@ type Model struct {
 	// screen then stays whatever else arrives.
 	damaged       bool
 	restoreAdvice string
+	ctx           context.Context
 }
 
 type rootKeys struct {
@@ -102,6 +108,10 @@ func New(d Deps) *Model {
 		idleEvery: d.IdleCheck,
 
 		restoreAdvice: d.RestoreAdvice,
+		ctx:           d.Context,
+	}
+	if m.ctx == nil {
+		m.ctx = context.Background()
 	}
 	if m.idleEvery == 0 {
 		m.idleEvery = 15 * time.Second
@@ -275,14 +285,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.err != nil {
 			m.status, m.statusErr = errText(msg.err), true
-			return m, checkCmd(m.s.store)
+			return m, checkCmd(m.ctx, m.s.store)
 		}
 		if !msg.setUp {
 			m.s.settings.ClinicName = ""
-			return m, tea.Batch(m.setStack(newSetupScreen(m.s)), checkCmd(m.s.store))
+			return m, tea.Batch(m.setStack(newSetupScreen(m.s)), checkCmd(m.ctx, m.s.store))
 		}
 		m.s.settings = msg.settings
-		return m, tea.Batch(m.setStack(newSignInScreen(m.s, "")), checkCmd(m.s.store))
+		return m, tea.Batch(m.setStack(newSignInScreen(m.s, "")), checkCmd(m.ctx, m.s.store))
 	case checkedMsg:
 		if storage.IsDamaged(msg.err) || errors.Is(msg.err, storage.ErrNotDatabase) {
 			return m, m.showDamaged(msg.err)

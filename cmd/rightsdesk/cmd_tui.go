@@ -36,6 +36,9 @@ func (a *app) runTUI(ctx context.Context) error {
 		out = os.Stdout
 	}
 	home, _ := os.UserHomeDir()
+	// Ends the desk's background check before the deferred Close.
+	deskCtx, stop := context.WithCancel(ctx)
+	defer stop()
 	m := tui.New(tui.Deps{
 		Store:          st,
 		Now:            a.clock,
@@ -44,6 +47,7 @@ func (a *app) runTUI(ctx context.Context) error {
 		ExportDir:      filepath.Join(filepath.Dir(st.Path()), "exports"),
 		StartDir:       home,
 		RestoreAdvice:  restoreAdvice(st.Path()),
+		Context:        deskCtx,
 	})
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) && !errors.Is(err, context.Canceled) {
