@@ -504,7 +504,7 @@ func (h ImportHeader) ParseRow(line int, fields []string, opt ImportOptions) Imp
 			if m := r.MissingVerification(st); len(m) > 0 {
 				col, what = needColumn(m[0].Need), m[0].Text
 			}
-			if r.ChildOwnRequest(st) && st.ChildPolicy == ChildRefuse {
+			if r.RefusedAsChild(st) {
 				col, what = ColStatus, ChildRefusalReason(st)
 			}
 			fix := "record the evidence seen in " + col + ", or set status to awaiting_verification"
@@ -514,7 +514,7 @@ func (h ImportHeader) ParseRow(line int, fields []string, opt ImportOptions) Imp
 			rr.add(col, fmt.Sprintf("the request cannot be %s without verification (%s)", r.Status.Label(), what), fix)
 		}
 	}
-	if r.ChildOwnRequest(st) && st.ChildPolicy == ChildRefuse && r.Status != StatusRefused && r.Status != StatusWithdrawn && len(rr.problems) == 0 {
+	if r.RefusedAsChild(st) && r.Status != StatusRefused && r.Status != StatusWithdrawn && len(rr.problems) == 0 {
 		rr.add(ColStatus, fmt.Sprintf("the patient was under %d and asked for themselves, which the clinic's policy refuses", st.AgeThreshold),
 			"set status to refused with the reason in outcome_reason, or to withdrawn")
 	}

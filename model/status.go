@@ -160,7 +160,7 @@ func (r *Request) Log(c Ctx) ([]Change, error) {
 	r.CreatedBy = c.Actor.ID
 	r.OwnerName = c.Actor.Name
 	changes := []Change{{Action: ActLog, To: r.Status, Detail: fmt.Sprintf("%s by %s under %s", r.Kind, r.Channel, r.Rule)}}
-	if r.ChildOwnRequest(c.Settings) && c.Settings.ChildPolicy == ChildRefuse {
+	if r.RefusedAsChild(c.Settings) {
 		r.Status = StatusRefused
 		r.OutcomeReason = ChildRefusalReason(c.Settings)
 		r.ClosedOn = c.Today()
@@ -333,7 +333,7 @@ func (r *Request) Apply(op Op, c Ctx) ([]Change, error) {
 			return nil, Invalid("reason", "re-opening needs a reason", "write why the request is re-opened")
 		}
 		// Re-opened, it could never go on (Consistent refuses it too).
-		if r.ChildOwnRequest(c.Settings) && c.Settings.ChildPolicy == ChildRefuse {
+		if r.RefusedAsChild(c.Settings) {
 			return nil, Refuse("a child under the age threshold asked for themselves", "under the clinic's policy such a request stays refused; a parent or guardian may make a new request")
 		}
 	case ActPause:
@@ -423,7 +423,7 @@ func (r Request) Consistent(s Settings) error {
 			return Refuse(fmt.Sprintf("a request cannot be %s without verification", r.Status.Label()), "record what is missing: "+missingText(r.MissingVerification(s)))
 		}
 	}
-	if r.ChildOwnRequest(s) && s.ChildPolicy == ChildRefuse && r.Status != StatusRefused && r.Status != StatusWithdrawn {
+	if r.RefusedAsChild(s) && r.Status != StatusRefused && r.Status != StatusWithdrawn {
 		return Refuse("a child under the age threshold asked for themselves", "under the clinic's policy such a request can only be refused; a parent or guardian may ask instead")
 	}
 	if (r.Status == StatusRefused || r.Status == StatusPartiallyCompleted) && r.Kind.Absolute() {

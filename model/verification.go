@@ -44,6 +44,12 @@ func (r Request) ChildOwnRequest(s Settings) bool {
 	return r.UnderThreshold(s) && r.Requester.Relationship == RelSelf && !r.Kind.Absolute()
 }
 
+// RefusedAsChild is true when the clinic's policy refuses this request
+// because a child under the threshold asked for themselves.
+func (r Request) RefusedAsChild(s Settings) bool {
+	return r.ChildOwnRequest(s) && s.ChildPolicy == ChildRefuse
+}
+
 // MissingVerification lists what the request still needs before work can
 // start, in the order the desk should collect it. An empty list means the
 // request is verified.
@@ -92,7 +98,7 @@ func (r Request) MissingVerification(s Settings) []Missing {
 // Verified is true when nothing is missing. A child's own request under the
 // "refuse" policy is never verified: it cannot go on.
 func (r Request) Verified(s Settings) bool {
-	if r.ChildOwnRequest(s) && s.ChildPolicy == ChildRefuse {
+	if r.RefusedAsChild(s) {
 		return false
 	}
 	return len(r.MissingVerification(s)) == 0

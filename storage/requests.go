@@ -69,7 +69,7 @@ func derive(r *model.Request, st model.Settings) derived {
 	for _, m := range r.MissingVerification(st) {
 		miss = append(miss, m.Text)
 	}
-	if r.ChildOwnRequest(st) && st.ChildPolicy == model.ChildRefuse {
+	if r.RefusedAsChild(st) {
 		miss = append(miss, "A parent or guardian must make this request: the patient is under "+fmt.Sprint(st.AgeThreshold))
 	}
 	d := derived{

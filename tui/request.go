@@ -631,7 +631,7 @@ func (v *requestScreen) details() string {
 		line("", e.Label()+" · "+v.s.fmtDate(e.ReceivedOn)+" · checked by "+model.Clean(e.CheckedByName, 40))
 	}
 	missing := r.MissingVerification(set)
-	if r.ChildOwnRequest(set) && set.ChildPolicy == model.ChildRefuse && r.Open() {
+	if r.RefusedAsChild(set) && r.Open() {
 		b.WriteString("  " + st.Warn.Render("⚠ "+model.ChildRefusalReason(set)) + "\n")
 	}
 	for _, m := range missing {

@@ -269,7 +269,7 @@ func (v *verifyScreen) View() string {
 	b.WriteString(fmt.Sprintf("%s · %s · patient %s, %d · asked by %s\n", model.Clean(r.Reference, 20), r.Status.Label(), model.Clean(r.Subject.Name, 60), r.SubjectAge(), who))
 	missing := r.MissingVerification(set)
 	b.WriteString("\n" + st.Section.Render("Still needed") + "\n")
-	if r.ChildOwnRequest(set) && set.ChildPolicy == model.ChildRefuse {
+	if r.RefusedAsChild(set) {
 		b.WriteString("  " + st.Warn.Render("⚠ "+model.ChildRefusalReason(set)) + "\n")
 	} else if len(missing) == 0 {
 		b.WriteString("  " + st.OK.Render("✓ nothing: the request is verified") + "\n")

@@ -547,7 +547,7 @@ func (w *wizard) reviewView() string {
 	dl := r.Deadline(storage.CalendarFor(set.Nation))
 	line("Due", w.s.fmtDate(dl.Effective)+" ("+r.Rule.Label()+")")
 	b.WriteString("\n")
-	if r.ChildOwnRequest(set) && set.ChildPolicy == model.ChildRefuse {
+	if r.RefusedAsChild(set) {
 		b.WriteString(wrapIndent(st.Warn.Render("⚠ This is a child's own request. It will be logged as refused: "+model.ChildRefusalReason(set)+"."), w.width, 0) + "\n")
 	} else {
 		for _, m := range r.MissingVerification(set) {

@@ -270,7 +270,7 @@ func showView(r model.Request, events []model.Event, notes []storage.Note, set m
 	for _, m := range r.MissingVerification(set) {
 		v.Verification.Missing = append(v.Verification.Missing, m.Text)
 	}
-	if r.ChildOwnRequest(set) && set.ChildPolicy == model.ChildRefuse {
+	if r.RefusedAsChild(set) {
 		v.Verification.Missing = append(v.Verification.Missing, model.ChildRefusalReason(set))
 	}
 	for _, e := range r.Evidence {
