@@ -8,11 +8,18 @@ import (
 	"rightsdesk/model"
 )
 
+// evidenceInsert saves one piece of evidence; the import writes many
+// rows at once with the same statement (bulkInsert).
+const evidenceInsert = `INSERT INTO evidence (request_id, kind, method, document, issuing_country, last4, expiry_checked, photo_matched, strength, description, received_on, checked_by, checked_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// evidenceArgs are evidenceInsert's arguments.
+func evidenceArgs(requestID int64, e model.Evidence) []any {
+	return []any{requestID, string(e.Kind), string(e.Method), e.Document, e.IssuingCountry, e.Last4, e.ExpiryChecked, e.PhotoMatched, string(e.Strength), e.Description, fmtDate(e.ReceivedOn), nullID(e.CheckedBy), fmtTime(e.CheckedAt)}
+}
+
 func insertEvidence(tx rowWriter, requestID int64, e model.Evidence) error {
-	_, err := tx.Exec(`INSERT INTO evidence (request_id, kind, method, document, issuing_country, last4, expiry_checked, photo_matched, strength, description, received_on, checked_by, checked_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		requestID, string(e.Kind), string(e.Method), e.Document, e.IssuingCountry, e.Last4, e.ExpiryChecked, e.PhotoMatched, string(e.Strength), e.Description, fmtDate(e.ReceivedOn), nullID(e.CheckedBy), fmtTime(e.CheckedAt))
-	if err != nil {
+	if _, err := tx.Exec(evidenceInsert, evidenceArgs(requestID, e)...); err != nil {
 		return fmt.Errorf("record evidence: %w", err)
 	}
 	return nil

@@ -76,61 +76,227 @@ func impDump(t *testing.T, s *Store) string {
 	return b.String()
 }
 
-// TestImportWriterMatchesDesk: the import's prepared-statement path
-// stores requests, patients, evidence and events exactly as
-// insertRequest and logEvent do.
+// impMany is n requests made from impRequests' three, for a few hundred
+// patients: a patient's requests fall in different batches of the writer,
+// and later ones change the patient's contact details.
+func impMany(lead model.Staff, n int) []model.Request {
+	base := impRequests(lead)
+	out := make([]model.Request, 0, n)
+	for i := range n {
+		r := base[i%len(base)]
+		r.Evidence = append([]model.Evidence(nil), r.Evidence...)
+		r.Reference = fmt.Sprintf("OLD-%d", i+1)
+		r.Subject.Name = fmt.Sprintf("%s %d", r.Subject.Name, i%331)
+		if i%7 == 0 {
+			r.Subject.Email = fmt.Sprintf("p%d@example.org", i)
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// TestImportWriterMatchesDesk: the import's writer stores requests,
+// patients, evidence and events exactly as insertRequest and logEvent do,
+// whether it keeps the requests' indexes up to date row by row or sets
+// them aside and builds them again; after it the schema and the planner's
+// statistics are as they were.
 func TestImportWriterMatchesDesk(t *testing.T) {
-	desk, fast := newTestEnv(t), newTestEnv(t)
-	st, err := desk.Settings(context.Background())
+	for _, tc := range []struct {
+		name string
+		n    int
+		rows int // the import's size hint
+	}{
+		{"three requests", 3, 0},
+		{"batches, indexes kept", 1200, 0},
+		{"batches, indexes set aside", 1200, 1200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			desk, fast := newTestEnv(t), newTestEnv(t)
+			st, err := desk.Settings(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = desk.write(context.Background(), func(tx *sql.Tx) error {
+				for i, r := range impMany(desk.Lead, tc.n) {
+					if err := insertRequest(tx, &r, st, fmt.Sprintf("key-%d", i)); err != nil {
+						return err
+					}
+					if err := logEvent(tx, desk.Lead, testNow, string(model.ActImport), r.Reference, "detail"); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var setAside bool
+			err = fast.write(context.Background(), func(tx *sql.Tx) error {
+				plan, err := planImport(tx, tc.rows, false)
+				if err != nil {
+					return err
+				}
+				w, err := newImportWriter(tx, st, plan)
+				if err != nil {
+					return err
+				}
+				defer w.close()
+				for i, r := range impMany(fast.Lead, tc.n) {
+					it, err := prepare(model.ImportRow{Request: r, Key: fmt.Sprintf("key-%d", i)}, st, true)
+					if err != nil {
+						return err
+					}
+					if err := w.add(it, r.Reference, fast.Lead, testNow, string(model.ActImport), "detail"); err != nil {
+						return err
+					}
+					setAside = setAside || len(w.aside) == 3
+				}
+				_, _, err = w.finish()
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if setAside != (tc.rows > 0) {
+				t.Errorf("indexes set aside: %v, want %v", setAside, tc.rows > 0)
+			}
+			a, b := impDump(t, desk.Store), impDump(t, fast.Store)
+			if a != b {
+				t.Errorf("the import stores rows differently from the desk:\ndesk:\n%.3000s\nimport:\n%.3000s", a, b)
+			}
+			patients := map[string]bool{}
+			for _, r := range impMany(desk.Lead, tc.n) {
+				patients[r.Subject.Name+fmtDate(r.Subject.DateOfBirth)] = true
+			}
+			if !strings.Contains(a, "OLD-3") || strings.Count(a, "subjects [") != len(patients) || strings.Count(a, "requests [") != tc.n {
+				t.Errorf("the dump misses rows:\n%.2000s", a)
+			}
+			for _, q := range []string{
+				"SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name",
+				"SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx",
+			} {
+				if a, b := impQuery(t, desk.Store, q), impQuery(t, fast.Store, q); a != b {
+					t.Errorf("%s differs after the import:\ndesk:\n%s\nimport:\n%s", q, a, b)
+				}
+			}
+			if res, err := fast.VerifyChain(context.Background()); err != nil || !res.OK() {
+				t.Errorf("chain after the import's writer: %+v %v", res, err)
+			}
+			// The writer filled the search index itself; the trigger is back on
+			// for whoever writes next.
+			var deferred int
+			if err := fast.db.QueryRow("SELECT count(*) FROM search_deferred").Scan(&deferred); err != nil || deferred != 0 {
+				t.Errorf("the search index is still deferred after the import: %d %v", deferred, err)
+			}
+		})
+	}
+}
+
+// TestImportPlanMatchesRowByRow: imports that set the indexes aside and
+// look the register up in memory (bulkPlan) find and write exactly what
+// imports that keep the indexes and ask the database do: into an empty
+// register, the same file again, and a file that overlaps the register
+// with new rows, known patients and a reference used with other details.
+func TestImportPlanMatchesRowByRow(t *testing.T) {
+	saved := asideMinRows
+	t.Cleanup(func() { asideMinRows = saved })
+	src := func(reqs []model.Request, keys []string) ImportSource {
+		return func(c model.Ctx, yield func(model.ImportRow) error) error {
+			for i, r := range reqs {
+				if err := yield(model.ImportRow{Line: i + 2, Request: r, Key: keys[i], Detail: "d"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	run := func(t *testing.T, minRows int) (string, []ImportResult) {
+		asideMinRows = minRows
+		e := newTestEnv(t)
+		all := impMany(e.Lead, 900)
+		keys := make([]string, len(all))
+		for i := range keys {
+			keys[i] = fmt.Sprint("key-", i)
+		}
+		overlap := append([]model.Request(nil), all[300:]...)
+		okeys := append([]string(nil), keys[300:]...)
+		overlap[10].Notes = "changed" // same reference, other details
+		okeys[10] = "key-other"
+		var results []ImportResult
+		for _, step := range []struct {
+			reqs []model.Request
+			keys []string
+		}{
+			{all[:600], keys[:600]},
+			{all[:600], keys[:600]},
+			{overlap, okeys},
+			{append(overlap[:10:10], overlap[11:]...), append(okeys[:10:10], okeys[11:]...)},
+		} {
+			res, err := e.Import(e.ctx, e.Lead, ImportOptions{Rows: len(step.reqs)}, src(step.reqs, step.keys), testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Timing = ImportTiming{}
+			results = append(results, res)
+		}
+		return impDump(t, e.Store), results
+	}
+	slowDump, slow := run(t, 1<<30)
+	fastDump, fast := run(t, 1)
+	if fmt.Sprint(slow) != fmt.Sprint(fast) {
+		t.Errorf("results differ:\nrow by row: %+v\nplanned:    %+v", slow, fast)
+	}
+	if want := "[{600 600 0 [] {0s 0s 0s}} {600 0 600 [] {0s 0s 0s}}"; !strings.HasPrefix(fmt.Sprint(fast), want) || len(fast[2].Problems) != 1 || fast[3].Added != 300 {
+		t.Errorf("results: %+v", fast)
+	}
+	// The events' times differ only where the clock does; the rows do not.
+	if slowDump != fastDump {
+		t.Errorf("the registers differ:\nrow by row:\n%.3000s\nplanned:\n%.3000s", slowDump, fastDump)
+	}
+}
+
+// TestImportArgPositions: the values the import's writer fills in last
+// are where it fills them.
+func TestImportArgPositions(t *testing.T) {
+	for _, tc := range []struct {
+		insert string
+		pos    int
+		col    string
+	}{
+		{requestInsert, requestArgReference, "reference"},
+		{requestInsert, requestArgSubject, "subject_id"},
+		{evidenceInsert, evidenceArgRequest, "request_id"},
+	} {
+		open, end := strings.Index(tc.insert, "("), strings.Index(tc.insert, ")")
+		cols := strings.Split(tc.insert[open+1:end], ",")
+		if got := strings.TrimSpace(cols[tc.pos]); got != tc.col {
+			t.Errorf("value %d of %.30q is %s, want %s", tc.pos, tc.insert, got, tc.col)
+		}
+	}
+}
+
+// impQuery is a query's rows as text.
+func impQuery(t *testing.T, s *Store, q string) string {
+	t.Helper()
+	rows, err := s.db.Query(q)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = desk.write(context.Background(), func(tx *sql.Tx) error {
-		for i, r := range impRequests(desk.Lead) {
-			if err := insertRequest(tx, &r, st, fmt.Sprintf("key-%d", i)); err != nil {
-				return err
-			}
-			if err := logEvent(tx, desk.Lead, testNow, string(model.ActImport), r.Reference, "detail"); err != nil {
-				return err
-			}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = fast.write(context.Background(), func(tx *sql.Tx) error {
-		w, err := newImportWriter(tx)
-		if err != nil {
-			return err
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
 		}
-		defer w.close()
-		for i, r := range impRequests(fast.Lead) {
-			if err := w.add(&r, st, fmt.Sprintf("key-%d", i), fast.Lead, testNow, string(model.ActImport), "detail"); err != nil {
-				return err
-			}
-		}
-		return w.finish()
-	})
-	if err != nil {
-		t.Fatal(err)
+		fmt.Fprintf(&b, "%v\n", vals)
 	}
-	a, b := impDump(t, desk.Store), impDump(t, fast.Store)
-	if a != b {
-		t.Errorf("the import stores rows differently from the desk:\ndesk:\n%s\nimport:\n%s", a, b)
-	}
-	if !strings.Contains(a, "OLD-3") || strings.Count(a, "subjects [") != 2 {
-		t.Errorf("the dump misses rows:\n%s", a)
-	}
-	if res, err := fast.VerifyChain(context.Background()); err != nil || !res.OK() {
-		t.Errorf("chain after the import's writer: %+v %v", res, err)
-	}
-	// The writer filled the search index itself; the trigger is back on
-	// for whoever writes next.
-	var deferred int
-	if err := fast.db.QueryRow("SELECT count(*) FROM search_deferred").Scan(&deferred); err != nil || deferred != 0 {
-		t.Errorf("the search index is still deferred after the import: %d %v", deferred, err)
-	}
+	return b.String()
 }
 
 // TestImportMadeReferencesAvoidTheFile: a row without a reference gets

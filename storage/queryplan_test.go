@@ -226,6 +226,8 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 			want: []string{"SEARCH r USING COVERING INDEX sqlite_autoindex_requests_1 (reference=?)", "SEARCH n USING INDEX notes_request (request_id=?)"}},
 		{name: "list --open", call: each(open), want: []string{"SEARCH r USING INDEX requests_open_due (open=?)"}},
 		{name: "list --closed", call: each(closed), want: []string{"SEARCH r USING INDEX requests_closed (open=?)"}},
+		{name: "list --status (open)", call: each(Filter{Scope: ScopeAll, Status: model.StatusPaused}), want: []string{"SEARCH r USING INDEX requests_open_status_due (open=? AND status=?)"}},
+		{name: "list --status (closed)", call: each(Filter{Scope: ScopeAll, Status: model.StatusRefused}), want: []string{"SEARCH r USING INDEX requests_open_status_due (open=? AND status=?)"}},
 		{name: "list --overdue", call: each(Filter{Scope: ScopeAll, Overdue: true, Today: today}), want: []string{"SEARCH r USING INDEX requests_open_due (open=? AND effective_due_on<?)"}},
 		// The whole register, open first: every row is read and sorted,
 		// which list --json is measured against sqlite3 for.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -100,26 +101,11 @@ func insertRequest(tx rowWriter, r *model.Request, st model.Settings, importKey 
 		return err
 	}
 	r.Subject.ID = subjectID
-	details, err := json.Marshal(r.Details)
+	args, err := requestArgs(r, st, importKey)
 	if err != nil {
-		return fmt.Errorf("encode details: %w", err)
+		return err
 	}
-	d := derive(r, st)
-	var key any
-	if importKey != "" {
-		key = importKey
-	}
-	res, err := tx.Exec(`INSERT INTO requests (reference, kind, channel, rule, nation, received_at, received_on, subject_id,
-		requester_name, requester_key, relationship, requester_email, requester_phone, details, notes,
-		status, open, pause_reason, paused_since, paused_days, clarification_days, verified, verified_on, fee_received_on, missing,
-		clock_start, due_on, effective_due_on, extended, extended_due_on, extension_reason, extension_notified_on,
-		closed_on, outcome_reason, created_by, imported, import_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Reference, string(r.Kind), string(r.Channel), string(r.Rule), string(r.Nation), r.ReceivedAt.Format(time.RFC3339Nano), fmtDate(r.ReceivedOn()), subjectID,
-		r.Requester.Name, foldKey(r.Requester.Name), string(r.Requester.Relationship), r.Requester.Email, r.Requester.Phone, string(details), r.Notes,
-		string(r.Status), boolInt(!r.Status.Closed()), string(r.PauseReason), fmtDate(r.PausedSince), r.PausedDays, r.ClarificationDays, boolInt(d.verified), fmtDate(r.VerifiedOn), fmtDate(r.FeeReceivedOn), d.missing,
-		d.clockStart, d.due, d.effective, boolInt(r.Extended), d.ext, r.ExtensionReason, fmtDate(r.ExtensionNotifiedOn),
-		fmtDate(r.ClosedOn), r.OutcomeReason, nullID(r.CreatedBy), boolInt(r.Imported), key)
+	res, err := tx.Exec(requestInsert, args...)
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") && strings.Contains(err.Error(), "reference") {
 			return model.Invalid("reference", "the reference "+model.Clean(r.Reference, 32)+" is already in the register", "use another reference or leave it blank to make one")
@@ -133,6 +119,36 @@ func insertRequest(tx rowWriter, r *model.Request, st model.Settings, importKey 
 		}
 	}
 	return nil
+}
+
+// requestInsert saves a new request; the import writes many rows at once
+// with the same statement (bulkInsert).
+const requestInsert = `INSERT INTO requests (reference, kind, channel, rule, nation, received_at, received_on, subject_id,
+		requester_name, requester_key, relationship, requester_email, requester_phone, details, notes,
+		status, open, pause_reason, paused_since, paused_days, clarification_days, verified, verified_on, fee_received_on, missing,
+		clock_start, due_on, effective_due_on, extended, extended_due_on, extension_reason, extension_notified_on,
+		closed_on, outcome_reason, created_by, imported, import_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// requestArgs are requestInsert's arguments for r, whose patient is
+// r.Subject.ID; importKey is the hash of an imported row, or "".
+func requestArgs(r *model.Request, st model.Settings, importKey string) ([]any, error) {
+	details, err := json.Marshal(r.Details)
+	if err != nil {
+		return nil, fmt.Errorf("encode details: %w", err)
+	}
+	d := derive(r, st)
+	var key any
+	if importKey != "" {
+		key = importKey
+	}
+	return []any{
+		r.Reference, string(r.Kind), string(r.Channel), string(r.Rule), string(r.Nation), r.ReceivedAt.Format(time.RFC3339Nano), fmtDate(r.ReceivedOn()), r.Subject.ID,
+		r.Requester.Name, foldKey(r.Requester.Name), string(r.Requester.Relationship), r.Requester.Email, r.Requester.Phone, string(details), r.Notes,
+		string(r.Status), boolInt(!r.Status.Closed()), string(r.PauseReason), fmtDate(r.PausedSince), r.PausedDays, r.ClarificationDays, boolInt(d.verified), fmtDate(r.VerifiedOn), fmtDate(r.FeeReceivedOn), d.missing,
+		d.clockStart, d.due, d.effective, boolInt(r.Extended), d.ext, r.ExtensionReason, fmtDate(r.ExtensionNotifiedOn),
+		fmtDate(r.ClosedOn), r.OutcomeReason, nullID(r.CreatedBy), boolInt(r.Imported), key,
+	}, nil
 }
 
 // updateRequest writes a request's changing fields back.
@@ -340,6 +356,11 @@ func (f Filter) filterConds() ([]string, []any) {
 		conds = append(conds, "r.open = 0")
 	}
 	if f.Status != "" {
+		// A status is open or closed: saying which lets the search use
+		// requests_open_status_due whatever the scope.
+		if f.Scope == ScopeAll {
+			conds = append(conds, "r.open = "+strconv.Itoa(boolInt(!f.Status.Closed())))
+		}
 		conds = append(conds, "r.status = ?")
 		args = append(args, string(f.Status))
 	}

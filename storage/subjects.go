@@ -27,10 +27,9 @@ func upsertSubject(tx rowWriter, sub model.Subject) (int64, error) {
 	key := foldKey(sub.Name)
 	dob := fmtDate(sub.DateOfBirth)
 	var id int64
-	err := tx.QueryRow("SELECT id FROM subjects WHERE name_key = ? AND date_of_birth = ? AND anonymised = 0 ORDER BY id LIMIT 1", key, dob).Scan(&id)
+	err := tx.QueryRow(subjectFind, key, dob).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
-		res, err := tx.Exec("INSERT INTO subjects (name, name_key, date_of_birth, email, phone, address, restriction) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			sub.Name, key, dob, sub.Email, sub.Phone, sub.Address, sub.Restriction)
+		res, err := tx.Exec(subjectInsert, subjectArgs(sub, key, dob)...)
 		if err != nil {
 			return 0, fmt.Errorf("add patient: %w", err)
 		}
@@ -39,16 +38,39 @@ func upsertSubject(tx rowWriter, sub model.Subject) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("find patient: %w", err)
 	}
-	_, err = tx.Exec(`UPDATE subjects SET
+	if _, err = tx.Exec(subjectUpdate, subjectUpdateArgs(sub, id)...); err != nil {
+		return 0, fmt.Errorf("update patient: %w", err)
+	}
+	return id, nil
+}
+
+// The statements of upsertSubject; the import runs the same ones for many
+// patients at once (importWriter).
+const (
+	// subjectFind finds a patient by folded name and date of birth.
+	subjectFind = "SELECT id FROM subjects WHERE name_key = ? AND date_of_birth = ? AND anonymised = 0 ORDER BY id LIMIT 1"
+	// subjectFindMany is subjectFind for a JSON array of [name_key,
+	// date_of_birth] pairs: each pair's position and patient (or NULL).
+	subjectFindMany = `SELECT j.key, (SELECT id FROM subjects WHERE name_key = j.value ->> 0 AND date_of_birth = j.value ->> 1 AND anonymised = 0 ORDER BY id LIMIT 1)
+		FROM json_each(?) j`
+	// subjectInsert adds a patient.
+	subjectInsert = "INSERT INTO subjects (name, name_key, date_of_birth, email, phone, address, restriction) VALUES (?, ?, ?, ?, ?, ?, ?)"
+	// subjectUpdate keeps a known patient's contact details, replacing
+	// those the request gives.
+	subjectUpdate = `UPDATE subjects SET
 		email = CASE WHEN ? != '' THEN ? ELSE email END,
 		phone = CASE WHEN ? != '' THEN ? ELSE phone END,
 		address = CASE WHEN ? != '' THEN ? ELSE address END,
 		restriction = CASE WHEN ? != '' THEN ? ELSE restriction END
-		WHERE id = ?`, sub.Email, sub.Email, sub.Phone, sub.Phone, sub.Address, sub.Address, sub.Restriction, sub.Restriction, id)
-	if err != nil {
-		return 0, fmt.Errorf("update patient: %w", err)
-	}
-	return id, nil
+		WHERE id = ?`
+)
+
+func subjectArgs(sub model.Subject, key, dob string) []any {
+	return []any{sub.Name, key, dob, sub.Email, sub.Phone, sub.Address, sub.Restriction}
+}
+
+func subjectUpdateArgs(sub model.Subject, id int64) []any {
+	return []any{sub.Email, sub.Email, sub.Phone, sub.Phone, sub.Address, sub.Address, sub.Restriction, sub.Restriction, id}
 }
 
 // DuplicateOpen lists the references of open requests for the same patient

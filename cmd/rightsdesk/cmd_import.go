@@ -75,10 +75,13 @@ func (a *app) runImport(cmd *cobra.Command, path string, order model.DateOrder, 
 	src := func(c model.Ctx, yield func(model.ImportRow) error) error {
 		return parseRegister(path, model.ImportOptions{Ctx: c, DateOrder: order}, yield)
 	}
-	opt := storage.ImportOptions{DryRun: dryRun, Reserved: scan.refs, Source: "file SHA-256 " + scan.sum}
+	opt := storage.ImportOptions{DryRun: dryRun, Reserved: scan.refs, Source: "file SHA-256 " + scan.sum, Rows: scan.rows}
 	res, err := st.Import(ctx, actor, opt, src, a.clock())
 	if err != nil {
 		return err
+	}
+	if importTimed != nil {
+		importTimed(res.Timing)
 	}
 	if len(res.Problems) > 0 {
 		return reportImportProblems(out, res.Problems, res.Rows)
@@ -93,6 +96,10 @@ func (a *app) runImport(cmd *cobra.Command, path string, order model.DateOrder, 
 	}
 	return nil
 }
+
+// importTimed, when set (by BenchmarkImport100k), is told how long each
+// part of an import took.
+var importTimed func(storage.ImportTiming)
 
 // errStopped ends the reading goroutine when the import stops early.
 var errStopped = errors.New("import stopped")
@@ -190,6 +197,7 @@ type registerScan struct {
 	problems []model.ImportProblem
 	refs     map[string]bool
 	sum      string
+	rows     int // data rows, blank ones included
 }
 
 func prescanRegister(path string) (registerScan, error) {
@@ -203,6 +211,7 @@ func prescanRegister(path string) (registerScan, error) {
 			refCol = hdr.Index(model.ColReference)
 			return nil
 		}
+		scan.rows++
 		if refCol >= 0 && refCol < len(rec) {
 			if ref, err := model.ParseReference(model.UnescapeCell(rec[refCol])); err == nil {
 				scan.refs[ref] = true
