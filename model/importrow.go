@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -322,7 +323,7 @@ func (rr *rowReader) text(c string, max int) string {
 // status the row gives it. Problems are reported per column; checks that
 // need several columns run only once those columns are readable.
 func (h ImportHeader) ParseRow(line int, fields []string, opt ImportOptions) ImportRow {
-	rr := &rowReader{h: h, fields: fields, line: line, order: opt.DateOrder}
+	rr := &rowReader{h: h, fields: fields, line: line, order: opt.DateOrder, norm: make([][2]string, 0, len(ImportColumns))}
 	out := ImportRow{Line: line}
 	if len(fields) != h.Width {
 		rr.add("", fmt.Sprintf("has %d fields but the header has %d", len(fields), h.Width), "check for a missing or extra comma, or a quote left open")
@@ -677,22 +678,31 @@ func needColumn(n Need) string {
 // with another column order, date format or letter case of an identifier
 // has the same key.
 func importKey(norm [][2]string) string {
-	vals := map[string]string{}
+	// A column kept twice counts with its last value.
+	vals := make([]string, len(ImportColumns))
 	for _, kv := range norm {
-		vals[kv[0]] = kv[1]
-	}
-	h := sha256.New()
-	h.Write([]byte("rightsdesk-import-v1"))
-	var n [8]byte
-	for _, c := range ImportColumns {
-		for _, s := range []string{c, vals[c]} {
-			binary.BigEndian.PutUint64(n[:], uint64(len(s)))
-			h.Write(n[:])
-			h.Write([]byte(s))
+		if i := slices.Index(ImportColumns, kv[0]); i >= 0 {
+			vals[i] = kv[1]
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	size := len(importKeyPrefix)
+	for i, c := range ImportColumns {
+		size += 16 + len(c) + len(vals[i])
+	}
+	b := make([]byte, 0, size)
+	b = append(b, importKeyPrefix...)
+	for i, c := range ImportColumns {
+		for _, s := range []string{c, vals[i]} {
+			b = binary.BigEndian.AppendUint64(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
+
+// importKeyPrefix starts every import key's hashed bytes.
+const importKeyPrefix = "rightsdesk-import-v1"
 
 // DetailsText is what was asked, in plain words without the kind: the
 // `details` column of `list --csv`. Read back by the import it gives the

@@ -1,6 +1,9 @@
 package model
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"strings"
 	"testing"
 )
@@ -176,4 +179,36 @@ func FuzzImportRow(f *testing.F) {
 			t.Fatalf("round trip:\n%q\n%q", out1, out2)
 		}
 	})
+}
+
+// TestImportKeyIsStable: the import key is the same hash as the first
+// version made (a map of columns, written in column order), so that rows
+// imported before still count as imported.
+func TestImportKeyIsStable(t *testing.T) {
+	first := func(norm [][2]string) string {
+		vals := map[string]string{}
+		for _, kv := range norm {
+			vals[kv[0]] = kv[1]
+		}
+		h := sha256.New()
+		h.Write([]byte("rightsdesk-import-v1"))
+		var n [8]byte
+		for _, c := range ImportColumns {
+			for _, s := range []string{c, vals[c]} {
+				binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+				h.Write(n[:])
+				h.Write([]byte(s))
+			}
+		}
+		return hex.EncodeToString(h.Sum(nil))
+	}
+	for _, norm := range [][][2]string{
+		nil,
+		{{ColReference, "OLD-1"}, {ColKind, "access"}},
+		{{ColNotes, "Zoë, \"urgent\""}, {ColReference, "A"}, {ColReference, "B"}, {"not a column", "x"}},
+	} {
+		if got, want := importKey(norm), first(norm); got != want {
+			t.Errorf("importKey(%q) = %s, want %s", norm, got, want)
+		}
+	}
 }
