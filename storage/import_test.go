@@ -255,6 +255,49 @@ func TestImportPlanMatchesRowByRow(t *testing.T) {
 	}
 }
 
+// TestImportRefusedLateLeavesAllAsItWas: an import refused by its last
+// row, after batches were written and the indexes set aside, leaves the
+// register, its schema and the planner's statistics as they were.
+func TestImportRefusedLateLeavesAllAsItWas(t *testing.T) {
+	saved := asideMinRows
+	t.Cleanup(func() { asideMinRows = saved })
+	asideMinRows = 1
+	e := newTestEnv(t)
+	reqs := impMany(e.Lead, 1300)
+	src := func(n int, bad bool) ImportSource {
+		return func(c model.Ctx, yield func(model.ImportRow) error) error {
+			for i, r := range reqs[:n] {
+				row := model.ImportRow{Line: i + 2, Request: r, Key: fmt.Sprint("key-", i), Detail: "d"}
+				if bad && i == n-1 {
+					row.Problems = []model.ImportProblem{{Line: i + 2, Column: model.ColStatus, Problem: "is not a status", Fix: "use one"}}
+				}
+				if err := yield(row); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	if res, err := e.Import(e.ctx, e.Lead, ImportOptions{Rows: 100}, src(100, false), testNow); err != nil || res.Added != 100 {
+		t.Fatalf("first import: %+v %v", res, err)
+	}
+	snapshot := func() string {
+		return impDump(t, e.Store) + impQuery(t, e.Store, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name") +
+			impQuery(t, e.Store, "SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx")
+	}
+	before := snapshot()
+	res, err := e.Import(e.ctx, e.Lead, ImportOptions{Rows: 1300}, src(1300, true), testNow)
+	if err != nil || len(res.Problems) != 1 || res.Rows != 1300 {
+		t.Fatalf("the refused import: %+v %v", res, err)
+	}
+	if after := snapshot(); after != before {
+		t.Errorf("a refused import changed the register:\nbefore:\n%.2000s\nafter:\n%.2000s", before, after)
+	}
+	if n := strings.Count(before, "CREATE INDEX"); n < 10 {
+		t.Errorf("the schema shows %d indexes", n)
+	}
+}
+
 // TestImportArgPositions: the values the import's writer fills in last
 // are where it fills them.
 func TestImportArgPositions(t *testing.T) {
