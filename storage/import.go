@@ -220,16 +220,17 @@ func (im *importer) settle() error {
 	if len(im.queue) == 0 {
 		return nil
 	}
-	var refs, keys []string
-	for _, it := range im.queue {
-		if it.row.Request.Reference != "" {
-			refs = append(refs, it.row.Request.Reference)
-		} else {
-			keys = append(keys, it.row.Key)
-		}
-	}
+	// From memory when the plan read the register, else one query each.
 	keyOfRef, refOfKey := im.plan.refs, im.plan.keys
 	if keyOfRef == nil {
+		var refs, keys []string
+		for _, it := range im.queue {
+			if it.row.Request.Reference != "" {
+				refs = append(refs, it.row.Request.Reference)
+			} else {
+				keys = append(keys, it.row.Key)
+			}
+		}
 		var err error
 		if keyOfRef, err = lookUp(im.byRef, refs); err != nil {
 			return fmt.Errorf("look up references: %w", err)
