@@ -84,6 +84,28 @@ func planImport(tx *sql.Tx, rows int, dryRun bool) (*bulkPlan, error) {
 	return p, nil
 }
 
+// allValues reads every row of rows, whatever its columns, and closes it.
+func allValues(rows *sql.Rows) ([][]any, error) {
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	all := [][]any{}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		all = append(all, vals)
+	}
+	return all, rows.Err()
+}
+
 // eachRow calls fn with the two text columns of each row of q.
 func eachRow(tx *sql.Tx, q string, fn func(a, b string)) error {
 	rows, err := tx.Query(q)
@@ -139,24 +161,8 @@ func setIndexesAside(tx *sql.Tx, table string) (*asideIndexes, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read the planner statistics: %w", err)
 		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read the planner statistics: %w", err)
-			}
-			a.stats[st] = append(a.stats[st], vals)
-		}
-		if err := rows.Close(); err != nil {
+		if a.stats[st], err = allValues(rows); err != nil {
 			return nil, fmt.Errorf("read the planner statistics: %w", err)
-		}
-		if a.stats[st] == nil {
-			a.stats[st] = [][]any{}
 		}
 	}
 	for _, name := range a.names {

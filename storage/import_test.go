@@ -55,23 +55,11 @@ func impDump(t *testing.T, s *Store) string {
 		tables = append(tables, "request_search")
 	}
 	for _, table := range tables {
-		rows, err := s.db.Query("SELECT * FROM " + table + " ORDER BY rowid")
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
+		for _, line := range strings.SplitAfter(impQuery(t, s, "SELECT * FROM "+table+" ORDER BY rowid"), "\n") {
+			if line != "" {
+				b.WriteString(table + " " + line)
 			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(&b, "%s %v\n", table, vals)
 		}
-		rows.Close()
 	}
 	return b.String()
 }
@@ -325,18 +313,12 @@ func impQuery(t *testing.T, s *Store, q string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
+	all, err := allValues(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var b strings.Builder
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
+	for _, vals := range all {
 		fmt.Fprintf(&b, "%v\n", vals)
 	}
 	return b.String()
