@@ -163,7 +163,7 @@ func newImporter(tx *sql.Tx, st model.Settings, actor model.Staff, now time.Time
 		return nil, fmt.Errorf("prepare the import: %w", err)
 	}
 	if !opt.DryRun {
-		if im.w, err = newImportWriter(tx, st, plan); err != nil {
+		if im.w, err = newImportWriter(tx, plan); err != nil {
 			im.close()
 			return nil, err
 		}

@@ -124,7 +124,7 @@ func TestImportWriterMatchesDesk(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				w, err := newImportWriter(tx, st, plan)
+				w, err := newImportWriter(tx, plan)
 				if err != nil {
 					return err
 				}

@@ -31,7 +31,6 @@ import (
 //     indexes aside and builds them again at the end (asideIndexes).
 type importWriter struct {
 	tx                                   *sql.Tx
-	st                                   model.Settings
 	plan                                 *bulkPlan
 	subjects, requests, evidence, events *bulkInsert
 	subjFind, subjUpdate                 *sql.Stmt
@@ -55,10 +54,10 @@ type pendingRequest struct {
 	detail string
 }
 
-// newImportWriter starts writing in tx under the clinic's settings st,
-// following plan.
-func newImportWriter(tx *sql.Tx, st model.Settings, plan *bulkPlan) (*importWriter, error) {
-	w := &importWriter{tx: tx, st: st, plan: plan}
+// newImportWriter starts writing in tx, following plan. The rows it is
+// given are prepared (prepare) under the clinic's settings.
+func newImportWriter(tx *sql.Tx, plan *bulkPlan) (*importWriter, error) {
+	w := &importWriter{tx: tx, plan: plan}
 	err := tx.QueryRow("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").Scan(&w.seq, &w.prev)
 	if errors.Is(err, sql.ErrNoRows) {
 		w.seq, w.prev = 0, make([]byte, model.HashSize)
