@@ -61,7 +61,7 @@ var errRollback = errors.New("import rolled back")
 // `imported` event, and the import one summary event.
 func (s *Store) Import(ctx context.Context, actor model.Staff, opt ImportOptions, src ImportSource, now time.Time) (ImportResult, error) {
 	var res ImportResult
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeConn(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		if err := authorise(tx, actor, model.PermImport); err != nil {
 			return err
 		}
@@ -84,7 +84,7 @@ func (s *Store) Import(ctx context.Context, actor model.Staff, opt ImportOptions
 		if err != nil {
 			return err
 		}
-		im, err := newImporter(tx, st, actor, now, opt, plan)
+		im, err := newImporter(conn, tx, st, actor, now, opt, plan)
 		if err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ const (
 		JOIN requests r ON r.import_key = j.value`
 )
 
-func newImporter(tx *sql.Tx, st model.Settings, actor model.Staff, now time.Time, opt ImportOptions, plan *bulkPlan) (*importer, error) {
+func newImporter(conn *sql.Conn, tx *sql.Tx, st model.Settings, actor model.Staff, now time.Time, opt ImportOptions, plan *bulkPlan) (*importer, error) {
 	im := &importer{tx: tx, st: st, actor: actor, now: now, opt: opt, plan: plan, refLine: map[string]int{}, keyLine: map[string]int{}}
 	var err error
 	if im.byRef, err = tx.Prepare(importByRef); err != nil {
@@ -163,7 +163,7 @@ func newImporter(tx *sql.Tx, st model.Settings, actor model.Staff, now time.Time
 		return nil, fmt.Errorf("prepare the import: %w", err)
 	}
 	if !opt.DryRun {
-		if im.w, err = newImportWriter(tx, plan); err != nil {
+		if im.w, err = newImportWriter(conn, tx, plan); err != nil {
 			im.close()
 			return nil, err
 		}

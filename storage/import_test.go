@@ -119,12 +119,12 @@ func TestImportWriterMatchesDesk(t *testing.T) {
 				t.Fatal(err)
 			}
 			var setAside bool
-			err = fast.write(context.Background(), func(tx *sql.Tx) error {
+			err = fast.writeConn(context.Background(), func(conn *sql.Conn, tx *sql.Tx) error {
 				plan, err := planImport(tx, tc.rows, false)
 				if err != nil {
 					return err
 				}
-				w, err := newImportWriter(tx, plan)
+				w, err := newImportWriter(conn, tx, plan)
 				if err != nil {
 					return err
 				}

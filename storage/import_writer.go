@@ -54,9 +54,9 @@ type pendingRequest struct {
 	detail string
 }
 
-// newImportWriter starts writing in tx, following plan. The rows it is
+// newImportWriter starts writing in tx, open on conn, following plan. The rows it is
 // given are prepared (prepare) under the clinic's settings.
-func newImportWriter(tx *sql.Tx, plan *bulkPlan) (*importWriter, error) {
+func newImportWriter(conn *sql.Conn, tx *sql.Tx, plan *bulkPlan) (*importWriter, error) {
 	w := &importWriter{tx: tx, plan: plan}
 	err := tx.QueryRow("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").Scan(&w.seq, &w.prev)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -81,7 +81,7 @@ func newImportWriter(tx *sql.Tx, plan *bulkPlan) (*importWriter, error) {
 		{&w.evidence, evidenceInsert, false},
 		{&w.events, eventInsert, false},
 	} {
-		if *b.to, err = newBulkInsert(tx, b.q, b.withID); err != nil {
+		if *b.to, err = newBulkInsert(conn, b.q, b.withID); err != nil {
 			w.close()
 			return nil, err
 		}

@@ -216,12 +216,23 @@ func (s *Store) Close() error {
 
 // write runs fn in one immediate transaction: all of it happens, or none.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.writeConn(ctx, func(_ *sql.Conn, tx *sql.Tx) error { return fn(tx) })
+}
+
+// writeConn is write that also hands fn the connection the transaction
+// runs on, for a bulk writer that talks to the driver (bulkinsert.go).
+func (s *Store) writeConn(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
 	defer s.writeTurn(ctx)() // writers take turns (writelock.go)
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return classify(err)
 	}
-	if err := fn(tx); err != nil {
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(err)
+	}
+	if err := fn(conn, tx); err != nil {
 		_ = tx.Rollback()
 		return classify(err)
 	}
