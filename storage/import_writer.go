@@ -81,7 +81,7 @@ func newImportWriter(conn *sql.Conn, tx *sql.Tx, plan *bulkPlan) (*importWriter,
 		{&w.evidence, evidenceInsert, false},
 		{&w.events, eventInsert, false},
 	} {
-		if *b.to, err = newBulkInsert(conn, b.q, b.withID); err != nil {
+		if *b.to, err = newBulkInsert(conn, tx, b.q, b.withID); err != nil {
 			w.close()
 			return nil, err
 		}
