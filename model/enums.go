@@ -174,6 +174,13 @@ var Roles = []Role{RoleDesk, RoleLead, RoleAdmin}
 // parseEnum matches s (trimmed, case-insensitive, '-' and '_' alike) against
 // the allowed values and says which are allowed when it does not match.
 func parseEnum[T ~string](field, s string, all []T) (T, error) {
+	for _, v := range all {
+		// Most values come as written (a register, a form): no need to
+		// normalise anything for them.
+		if string(v) == s {
+			return v, nil
+		}
+	}
 	norm := func(v string) string {
 		return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(v)), "-", "_")
 	}

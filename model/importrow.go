@@ -10,9 +10,9 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -681,25 +681,36 @@ func importKey(norm [][2]string) string {
 	// A column kept twice counts with its last value.
 	vals := make([]string, len(ImportColumns))
 	for _, kv := range norm {
-		if i := slices.Index(ImportColumns, kv[0]); i >= 0 {
+		if i, ok := importColumnIndex[kv[0]]; ok {
 			vals[i] = kv[1]
 		}
 	}
-	size := len(importKeyPrefix)
+	bp := keyBuffers.Get().(*[]byte)
+	b := append((*bp)[:0], importKeyPrefix...)
 	for i, c := range ImportColumns {
-		size += 16 + len(c) + len(vals[i])
-	}
-	b := make([]byte, 0, size)
-	b = append(b, importKeyPrefix...)
-	for i, c := range ImportColumns {
-		for _, s := range []string{c, vals[i]} {
+		for _, s := range [2]string{c, vals[i]} {
 			b = binary.BigEndian.AppendUint64(b, uint64(len(s)))
 			b = append(b, s...)
 		}
 	}
 	sum := sha256.Sum256(b)
+	*bp = b
+	keyBuffers.Put(bp)
 	return hex.EncodeToString(sum[:])
 }
+
+// importColumnIndex is each import column's place in ImportColumns.
+var importColumnIndex = func() map[string]int {
+	m := make(map[string]int, len(ImportColumns))
+	for i, c := range ImportColumns {
+		m[c] = i
+	}
+	return m
+}()
+
+// keyBuffers hold the bytes importKey hashes, a row's worth each: rows are
+// parsed by the hundred thousand.
+var keyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // importKeyPrefix starts every import key's hashed bytes.
 const importKeyPrefix = "rightsdesk-import-v1"
