@@ -227,7 +227,9 @@ func TestQueriesUseTheirIndexes(t *testing.T) {
 		{name: "list --open", call: each(open), want: []string{"SEARCH r USING INDEX requests_open_due (open=?)"}},
 		{name: "list --closed", call: each(closed), want: []string{"SEARCH r USING INDEX requests_closed (open=?)"}},
 		{name: "list --status (open)", call: each(Filter{Scope: ScopeAll, Status: model.StatusPaused}), want: []string{"SEARCH r USING INDEX requests_open_status_due (open=? AND status=?)"}},
-		{name: "list --status (closed)", call: each(Filter{Scope: ScopeAll, Status: model.StatusRefused}), want: []string{"SEARCH r USING INDEX requests_open_status_due (open=? AND status=?)"}},
+		// requests_open_status_due holds open requests only (migration
+		// 00008): a closed status reads the closed requests and sorts them.
+		{name: "list --status (closed)", call: each(Filter{Scope: ScopeAll, Status: model.StatusRefused}), want: []string{"SEARCH r USING INDEX", "(open=?)"}, sorts: true},
 		{name: "list --overdue", call: each(Filter{Scope: ScopeAll, Overdue: true, Today: today}), want: []string{"SEARCH r USING INDEX requests_open_due (open=? AND effective_due_on<?)"}},
 		// The whole register, open first: every row is read and sorted,
 		// which list --json is measured against sqlite3 for.
