@@ -88,11 +88,17 @@ const (
 
 // eventArgs are eventInsert's arguments for e, hashed.
 func eventArgs(e model.Event) []any {
+	return appendEventArgs(make([]any, 0, 10), &e, fmtTime(e.At))
+}
+
+// appendEventArgs appends eventArgs(e) to args, with e's time already
+// formatted as at (fmtTime): a bulk writer formats its one time once.
+func appendEventArgs(args []any, e *model.Event, at string) []any {
 	digest := e.TextDigest
 	if digest == nil {
 		digest = []byte{} // an empty blob: NULL is refused
 	}
-	return []any{e.Seq, fmtTime(e.At), e.ActorID, e.ActorName, e.Action, e.Reference, e.Detail, digest, e.PrevHash, e.Hash}
+	return append(args, e.Seq, at, e.ActorID, e.ActorName, e.Action, e.Reference, e.Detail, digest, e.PrevHash, e.Hash)
 }
 
 // newTextSalt is a fresh random salt for an event's text.

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"cmp"
 	"database/sql"
 	"encoding/json"
@@ -39,6 +40,10 @@ type importWriter struct {
 	prev                                 []byte
 	pending                              []pendingRequest
 	args                                 []any
+	hasher                               model.ChainHasher
+	at                                   time.Time // the last event's time, as text for its hash and for its row:
+	atCanonical                          []byte
+	atStored                             string
 	searchAfter                          int64 // requests after this id are not in the search index yet
 	asideDone                            bool
 	aside                                []*asideIndexes
@@ -166,8 +171,12 @@ func (w *importWriter) flush() error {
 	args = args[:0]
 	for _, p := range w.pending {
 		e := model.Event{Seq: w.seq + 1, At: p.now.UTC(), ActorID: p.actor.ID, ActorName: p.actor.Name, Action: p.action, Reference: p.ref, Detail: p.detail, PrevHash: w.prev}
-		e.Hash = e.ComputeHash(w.prev)
-		args = append(args, eventArgs(e)...)
+		if !e.At.Equal(w.at) || w.atCanonical == nil {
+			// The import's events share one time: formatted once.
+			w.at, w.atCanonical, w.atStored = e.At, []byte(model.CanonicalTime(e.At)), fmtTime(e.At)
+		}
+		e.Hash = bytes.Clone(w.hasher.Hash(w.prev, &e, w.atCanonical)) // e.ComputeHash(w.prev), without its buffers
+		args = appendEventArgs(args, &e, w.atStored)
 		w.seq, w.prev = e.Seq, e.Hash
 	}
 	if err := w.events.write(args); err != nil {
