@@ -419,7 +419,7 @@ func thousands(n int) string {
 type columns struct{ ref, kind, subject, requester, status, due, left int }
 
 func (b *board) columns() columns {
-	c := columns{ref: 12, kind: 10, status: 11, due: 10, left: 9}
+	c := columns{ref: 12, kind: 10, status: 11, due: 10, left: 11} // left: "paused 120d"
 	fixed := c.ref + c.kind + c.status + c.due + c.left + 7
 	flex := max(16, b.width-fixed)
 	c.subject = flex * 11 / 20
