@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"rightsdesk/model"
 	"rightsdesk/storage"
@@ -23,7 +24,9 @@ import (
 // and the temporary name removed, and the folder synced so the new name
 // survives a power cut. Until the last step nothing carries the final name,
 // so a failure leaves no partial file; a crash can leave at most a hidden
-// ".rightsdesk-*.part" file.
+// ".rightsdesk-*.part" file, which the next export to the folder removes
+// once it is an hour old (removeStaleParts): it holds part of a patient's
+// file.
 
 // output is a file being written. Its SHA-256 and size are counted as the
 // bytes go by, so nothing is read back.
@@ -200,7 +203,29 @@ func prepareDir(dir string) error {
 	if !info.IsDir() {
 		return model.Invalid("folder", "the output folder "+model.Clean(dir, 200)+" is a file, not a folder", "choose a folder with --out")
 	}
+	removeStaleParts(dir, time.Now())
 	return nil
+}
+
+// partsAge is how old a temporary file must be before an export takes it
+// for a crash's leftover: far longer than any export takes, so that one
+// another desk is writing to the same folder is left alone.
+const partsAge = time.Hour
+
+// removeStaleParts removes the temporary files (".rightsdesk-*.part") in
+// dir older than partsAge at now: what a crash mid-export left behind.
+// It is housekeeping: what cannot be removed stays, and is tried again.
+func removeStaleParts(dir string, now time.Time) {
+	parts, err := filepath.Glob(filepath.Join(dir, ".rightsdesk-*.part"))
+	if err != nil {
+		return
+	}
+	for _, p := range parts {
+		info, err := os.Lstat(p)
+		if err == nil && info.Mode().IsRegular() && now.Sub(info.ModTime()) > partsAge {
+			os.Remove(p)
+		}
+	}
 }
 
 // folderError says plainly why the folder cannot be written to.
