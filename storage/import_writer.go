@@ -41,12 +41,14 @@ type importWriter struct {
 	pending                              []pendingRequest
 	args                                 []any
 	hasher                               model.ChainHasher
-	at                                   time.Time // the last event's time, as text for its hash and for its row:
-	atCanonical                          []byte
-	atStored                             string
-	searchAfter                          int64 // requests after this id are not in the search index yet
-	asideDone                            bool
-	aside                                []*asideIndexes
+	// The last event's time, and as text for its hash and for its row:
+	// an import's events share one time, formatted once.
+	at          time.Time
+	atCanonical []byte
+	atStored    string
+	searchAfter int64 // requests after this id are not in the search index yet
+	asideDone   bool
+	aside       []*asideIndexes
 }
 
 type pendingRequest struct {
@@ -59,8 +61,9 @@ type pendingRequest struct {
 	detail string
 }
 
-// newImportWriter starts writing in tx, open on conn, following plan. The rows it is
-// given are prepared (prepare) under the clinic's settings.
+// newImportWriter starts writing in tx, which is open on conn, following
+// plan. The rows it is given are prepared (prepare) under the clinic's
+// settings.
 func newImportWriter(conn *sql.Conn, tx *sql.Tx, plan *bulkPlan) (*importWriter, error) {
 	w := &importWriter{tx: tx, plan: plan}
 	err := tx.QueryRow("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").Scan(&w.seq, &w.prev)
@@ -172,7 +175,6 @@ func (w *importWriter) flush() error {
 	for _, p := range w.pending {
 		e := model.Event{Seq: w.seq + 1, At: p.now.UTC(), ActorID: p.actor.ID, ActorName: p.actor.Name, Action: p.action, Reference: p.ref, Detail: p.detail, PrevHash: w.prev}
 		if !e.At.Equal(w.at) || w.atCanonical == nil {
-			// The import's events share one time: formatted once.
 			w.at, w.atCanonical, w.atStored = e.At, []byte(model.CanonicalTime(e.At)), fmtTime(e.At)
 		}
 		e.Hash = bytes.Clone(w.hasher.Hash(w.prev, &e, w.atCanonical)) // e.ComputeHash(w.prev), without its buffers
